@@ -1,0 +1,253 @@
+"""附件2 服务型制造示范推荐汇总表: what the sheet says, independent of XLSX or PDF.
+
+Renderers (`intake/exports`) take a list of `Annex2Sheet` and, for the province, an
+`Annex2Summary`. Builders make them:
+
+- `city_sheet(campaign, city)`: one city's sheet;
+- `province_annex2(campaign, cities)`: every city's sheet plus the 汇总 data, in a constant
+  number of queries however many cities there are;
+- `build_sheet(...)`: a sheet from any list of nominations, e.g. the province's own selection,
+  whose 推荐单位 is the department (`PROVINCE_RECOMMENDER`).
+
+`content_digest(sheets, summary)` fingerprints everything a renderer prints; the exports cache
+keys on it (see `intake/exports/__init__.py`).
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .models import Category, City, Nomination, Slate
+
+TITLE = "服务型制造示范推荐汇总表"
+ANNEX_LABEL = "附件2"
+NOTE = "注：申报数量请严格按照推荐名额要求。"
+PROVINCE_RECOMMENDER = "广东省工业和信息化厅"
+SECTION_ORDER = ["一、示范企业", "二、示范平台", "三、示范项目", "四、示范城市"]
+EMPTY_TABLE_TEXT = "（无）"
+# Not columns of the printed form: the XLSX keeps them beside it, outside the print area, so that
+# an exported sheet can be imported again (the form has no column for the credit code).
+EXTRA_HEADERS = ["统一社会信用代码", "申报系统电子编号"]
+SUMMARY_TITLE = "服务型制造示范推荐汇总（全省）"
+SUMMARY_HEADERS = [
+    "序号", "推荐地市", "类别", "名称", "示范模式或服务提供商", "统一社会信用代码", "联系人", "联系方式", "电子邮箱",
+]
+
+
+def _name(n):
+    return n.name
+
+
+def _city_name(n):
+    return f"{n.name}（{n.get_city_kind_display()}）" if n.city_kind else n.name
+
+
+CONTACT_COLUMNS = [("联系人", lambda n: n.contact_name), ("联系方式", lambda n: n.contact_phone),
+                   ("电子邮箱", lambda n: n.contact_email)]
+# Per category: the columns after 序号, exactly as the form prints them.
+COLUMNS = {
+    Category.ENTERPRISE: [(None, _name), ("示范模式", lambda n: str(n.demo_mode or "")), *CONTACT_COLUMNS],
+    Category.PLATFORM_SHARED: [(None, _name), ("公共服务/应用服务提供商", lambda n: n.provider), *CONTACT_COLUMNS],
+    Category.PLATFORM_OTHER: [(None, _name), ("公共服务/应用服务提供商", lambda n: n.provider), *CONTACT_COLUMNS],
+    Category.PROJECT: [(None, _name), *CONTACT_COLUMNS],
+    Category.CITY: [(None, _city_name), *CONTACT_COLUMNS],
+}
+
+
+@dataclass
+class Annex2Table:
+    category: Category
+    headers: list  # starting with 序号
+    rows: list = field(default_factory=list)  # lists of strings, starting with the 序号 (1, 2, …)
+    extras: list = field(default_factory=list)  # per row: [credit code, electronic number] (EXTRA_HEADERS)
+
+
+@dataclass
+class Annex2Section:
+    heading: str
+    tables: list
+
+
+@dataclass
+class Annex2Sheet:
+    recommender: str  # 推荐单位（盖章）
+    filler_name: str
+    filler_phone: str
+    sections: list
+    city: object = None  # the City, or None for the province's own sheet
+    campaign: object = None
+
+    @property
+    def row_count(self):
+        return sum(len(t.rows) for s in self.sections for t in s.tables)
+
+    @property
+    def label(self):
+        """What the sheet is about, short: the city's name, else the recommender."""
+        return self.city.name if self.city is not None else self.recommender
+
+
+@dataclass
+class QuotaRow:
+    city: object
+    lines: list  # quotas.selectors.QuotaLine per category
+
+    @property
+    def used(self):
+        return sum(line.used for line in self.lines)
+
+    @property
+    def allowed(self):
+        return sum(line.allowed for line in self.lines)
+
+
+@dataclass
+class Annex2Summary:
+    """The province's 汇总: every nomination with its city, and each city's counts against its quota."""
+
+    campaign: object
+    categories: list
+    quota_rows: list  # [QuotaRow per city]
+    rows: list  # lists of strings, SUMMARY_HEADERS
+    headers: list = field(default_factory=lambda: list(SUMMARY_HEADERS))
+    title: str = SUMMARY_TITLE
+
+    @property
+    def totals(self):
+        """[(used, allowed) per category] over every city."""
+        return [
+            (sum(r.lines[i].used for r in self.quota_rows), sum(r.lines[i].allowed for r in self.quota_rows))
+            for i in range(len(self.categories))
+        ]
+
+    @property
+    def total(self):
+        return sum(r.used for r in self.quota_rows), sum(r.allowed for r in self.quota_rows)
+
+
+@dataclass
+class ProvinceAnnex2:
+    summary: Annex2Summary
+    sheets: list
+
+
+def build_sheet(*, recommender, filler_name, filler_phone, nominations, categories=None, city=None, campaign=None):
+    """Every section and table is present, empty or not; 序号 counts per table."""
+    categories = list(categories if categories is not None else Category.objects.all())
+    by_category = {}
+    for n in nominations:
+        by_category.setdefault(n.category_id, []).append(n)
+    sections = {heading: Annex2Section(heading, []) for heading in SECTION_ORDER}
+    for category in categories:
+        columns = COLUMNS[category.code]
+        headers = ["序号"] + [header or category.name_label for header, _ in columns]
+        table = Annex2Table(category, headers)
+        for number, n in enumerate(by_category.get(category.code, []), start=1):
+            table.rows.append([str(number)] + [value(n) or "" for _, value in columns])
+            table.extras.append([n.credit_code or "", n.electronic_no or ""])
+        sections.setdefault(category.annex2_section, Annex2Section(category.annex2_section, [])).tables.append(table)
+    return Annex2Sheet(recommender, filler_name, filler_phone, list(sections.values()), city, campaign)
+
+
+def counted_nominations(campaign, cities):
+    """The rows Annex 2 lists (not withdrawn, not rejected), in entry order, for one query."""
+    return (
+        Nomination.objects.filter(campaign=campaign, city__in=cities, status__in=Nomination.COUNTED_STATUSES)
+        .select_related("demo_mode")
+        .order_by("city__code", "category__order", "created_at", "pk")
+    )
+
+
+def city_sheet(campaign, city, *, slate=None, categories=None, nominations=None):
+    from .selectors import slate_for
+
+    slate = slate or slate_for(campaign, city)
+    if nominations is None:
+        nominations = counted_nominations(campaign, [city])
+    return build_sheet(
+        recommender=city.bureau_name, filler_name=slate.filler_name, filler_phone=slate.filler_phone,
+        nominations=nominations, categories=categories, city=city, campaign=campaign,
+    )
+
+
+def province_annex2(campaign, cities=None):
+    """Every city's sheet and the 汇总, in five queries whatever the number of cities: cities,
+    categories, slates, nominations (with their 示范模式) and quota rules."""
+    from quotas.selectors import QuotaLine, resolve_limit, rules_for
+
+    cities = list(cities if cities is not None else City.objects.all())
+    categories = list(Category.objects.all())
+    slates = {s.city_id: s for s in Slate.objects.filter(campaign=campaign, city__in=cities)}
+    nominations = list(counted_nominations(campaign, cities))
+    rules = rules_for(campaign)
+
+    by_city = defaultdict(list)
+    counts = defaultdict(int)
+    for n in nominations:
+        by_city[n.city_id].append(n)
+        counts[n.city_id, n.category_id] += 1
+    sheets = [
+        city_sheet(
+            campaign, city, slate=slates.get(city.pk) or Slate(campaign=campaign, city=city),
+            categories=categories, nominations=by_city[city.pk],
+        )
+        for city in cities
+    ]
+    quota_rows = [
+        QuotaRow(city, [QuotaLine(c, counts[city.pk, c.code], resolve_limit(rules, city, c.code)) for c in categories])
+        for city in cities
+    ]
+    category_by_code = {c.code: c for c in categories}
+    rows = []
+    for city in cities:
+        for n in by_city[city.pk]:  # already in city, category, entry order
+            rows.append([
+                str(len(rows) + 1), city.name, category_by_code[n.category_id].name, _city_name(n),
+                str(n.demo_mode or "") or n.provider, n.credit_code, n.contact_name, n.contact_phone, n.contact_email,
+            ])
+    summary = Annex2Summary(campaign, categories, quota_rows, rows)
+    return ProvinceAnnex2(summary, sheets)
+
+
+def content_digest(sheets, summary=None):
+    """A SHA-256 of everything the renderers print from `sheets` and `summary`.
+
+    The renderers read nothing else from the database, so two calls with equal digests render
+    equal documents: a change to a nomination, a slate's 填报人, a city, a category, a 示范模式 or
+    a quota rule changes what is built here, hence the digest.
+    """
+    return hashlib.sha256(
+        json.dumps(_canonical(sheets, summary), ensure_ascii=False, separators=(",", ":")).encode()
+    ).hexdigest()
+
+
+def _canonical(sheets, summary):
+    def campaign_data(campaign):
+        return None if campaign is None else [campaign.pk, campaign.year, campaign.name]
+
+    def city_data(city):
+        return None if city is None else [city.pk, city.code, city.name, city.bureau_name, city.is_demo_city]
+
+    data = {"sheets": [
+        {
+            "header": [s.recommender, s.filler_name, s.filler_phone],
+            "city": city_data(s.city),
+            "campaign": campaign_data(s.campaign),
+            "sections": [
+                [sec.heading, [[t.category.code, t.category.name, t.headers, t.rows, t.extras] for t in sec.tables]]
+                for sec in s.sections
+            ],
+        }
+        for s in sheets
+    ]}
+    if summary is not None:
+        data["summary"] = {
+            "title": summary.title,
+            "campaign": campaign_data(summary.campaign),
+            "categories": [[c.code, c.name] for c in summary.categories],
+            "quota": [[city_data(r.city), [[q.used, q.allowed] for q in r.lines]] for r in summary.quota_rows],
+            "headers": summary.headers,
+            "rows": summary.rows,
+        }
+    return data

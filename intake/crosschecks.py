@@ -1,0 +1,136 @@
+"""Warnings shown to the provincial reviewer (never blocks): things a clerk cannot see from one city.
+
+- The same credit code in two cities. The database allows only one *counted* nomination per code
+  and campaign, so what a reviewer needs to see is the trace of a clash: the code also entered by
+  another city and withdrawn or rejected there (which city really recommends the unit?).
+- The same name under a different credit code in another city: a mistyped code, or one unit
+  nominated twice under two codes.
+- A credit code registered in another city than the recommending one (allowed; worth a look).
+- An enterprise whose service revenue is below 30 % of its operating revenue, and a platform in
+  operation for less than 2 years at the city's deadline (42号 notice; "in principle").
+- A nominee already recognised by the ministry in batches 1–4 (the evaluation registry, matched by
+  `intake.evaluation.selectors.recognitions_for`).
+
+Everything is computed from one query over the campaign's nominations (plus deadlines and city
+prefixes), so a page showing warnings costs the same whatever the number of cities or rows.
+"""
+
+import re
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from . import selectors
+from .evaluation.selectors import recognitions_for
+from .models import Category, City, Nomination
+from .validators import credit_code_region_warning
+
+MIN_SERVICE_REVENUE_SHARE = Decimal("30")
+MIN_PLATFORM_YEARS = 2
+
+_NAME_NOISE = re.compile(r"[\s\u3000()（）\[\]【】·.,，。\"“”'‘’-]")
+_FIELDS = ("id", "city_id", "category_id", "name", "credit_code", "status", "service_revenue_share",
+           "platform_launch_date")
+
+
+def normalize_name(name):
+    return _NAME_NOISE.sub("", name or "").lower()
+
+
+def years_after(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return date(day.year + years, 3, 1)
+
+
+def warnings_for(campaign, city=None):
+    """{nomination_id: [message, …]} for the counted nominations of `campaign` (of `city` if given)."""
+    return _check(campaign, city)[1]
+
+
+def warning_counts(campaign):
+    """{city_id: number of counted nominations with at least one warning}."""
+    rows, result = _check(campaign)
+    counts = defaultdict(int)
+    for row in rows:
+        if row["id"] in result:
+            counts[row["city_id"]] += 1
+    return counts
+
+
+def _check(campaign, city=None):
+    rows = list(Nomination.objects.filter(campaign=campaign).values(*_FIELDS))
+    cities = list(City.objects.only("code", "name"))
+    names = {c.pk: c.name for c in cities}
+    by_prefix = {c.region_prefix: c.name for c in cities}
+    by_id = {c.pk: c for c in cities}
+    deadlines = selectors.deadlines_for(campaign, cities)
+    statuses = dict(Nomination.STATUS_CHOICES)
+    counted = [row for row in rows if row["status"] in Nomination.COUNTED_STATUSES]
+    recognised = recognitions_for(SimpleNamespace(pk=row["id"], **row) for row in counted)
+
+    by_code, by_name = defaultdict(list), defaultdict(list)
+    for row in rows:
+        if row["category_id"] == Category.CITY:
+            continue  # a city nominates itself: no code, and its name is its own
+        if row["credit_code"]:
+            by_code[row["credit_code"]].append(row)
+        by_name[normalize_name(row["name"])].append(row)
+
+    result = {}
+    for row in rows:
+        if row["status"] not in Nomination.COUNTED_STATUSES or (city is not None and row["city_id"] != city.pk):
+            continue
+        found = []
+        if row["category_id"] != Category.CITY:
+            for other in by_code.get(row["credit_code"], []):
+                if other["id"] != row["id"] and other["city_id"] != row["city_id"]:
+                    found.append(
+                        f"统一社会信用代码 {row['credit_code']} 也曾由{names[other['city_id']]}推荐"
+                        f"（“{other['name']}”，{statuses[other['status']]}），请核实由哪个地市推荐。"
+                    )
+            for other in by_name.get(normalize_name(row["name"]), []):
+                if (other["city_id"] != row["city_id"] and other["status"] in Nomination.COUNTED_STATUSES
+                        and other["credit_code"] != row["credit_code"]):
+                    found.append(
+                        f"{names[other['city_id']]}推荐了同名的“{other['name']}”，统一社会信用代码不同"
+                        f"（{other['credit_code'] or '未填写'}），请核实是否为同一单位或代码填写有误。"
+                    )
+            region = credit_code_region_warning(row["credit_code"], by_id[row["city_id"]], by_prefix)
+            if region:
+                found.append(region.removeprefix("提示："))
+        unit = recognised.get(row["id"])
+        if unit is not None:
+            found.append(
+                f"已于{unit.get_batch_display()}获评工业和信息化部服务型制造示范（“{unit.name}”），"
+                "请核实是否重复申报。"
+            )
+        found.extend(_condition_warnings(row, deadlines[row["city_id"]]))
+        if found:
+            result[row["id"]] = found
+    return rows, result
+
+
+def _condition_warnings(row, deadline):
+    if row["category_id"] == Category.ENTERPRISE:
+        share = row["service_revenue_share"]
+        if share is None:
+            return ["未填写服务收入占营业收入比重，无法核对“原则上不低于 30%”的条件。"]
+        if share < MIN_SERVICE_REVENUE_SHARE:
+            return [f"服务收入占营业收入比重为 {share}%，低于 30%（42号通知：原则上不低于 30%）。"]
+    if row["category_id"] in Category.PLATFORMS:
+        launched = row["platform_launch_date"]
+        if launched is None:
+            return ["未填写平台上线运营时间，无法核对“运营满 2 年”的条件。"]
+        cutoff = timezone.localtime(deadline).date()
+        if years_after(launched, MIN_PLATFORM_YEARS) > cutoff:
+            return [
+                f"平台于 {launched:%Y-%m-%d} 上线运营，截至推荐截止日 {cutoff:%Y-%m-%d} 运营不满 "
+                f"{MIN_PLATFORM_YEARS} 年。"
+            ]
+    return []
+

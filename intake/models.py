@@ -1,0 +1,546 @@
+"""The intake's domain: cities, categories, campaigns, nominations and the people entering them."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .uploads import private_upload_to
+from .validators import validate_credit_code, validate_phone
+
+
+class City(models.Model):
+    """A prefecture-level city that recommends nominees (Shenzhen reports to the ministry itself)."""
+
+    code = models.CharField("行政区划代码", max_length=6, unique=True)
+    name = models.CharField("城市名称", max_length=20, unique=True)
+    slug = models.SlugField("拼音", max_length=30, unique=True, help_text="用作演示账号名，如 qingyuan")
+    bureau_name = models.CharField("地市工业和信息化局", max_length=60)
+    is_demo_city = models.BooleanField(
+        "已获评工业和信息化部服务型制造示范城市",
+        default=False,
+        help_text="决定推荐名额档次：示范城市 6/2/3/3，其他地市 4/1/2/2。",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "地市"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def region_prefix(self):
+        """The four digits a credit code registered in this city carries at positions 3–6."""
+        return self.code[:4]
+
+
+class Category(models.Model):
+    """One of the five kinds of nominee; the code is the key other code and URLs rely on."""
+
+    ENTERPRISE = "enterprise"
+    PLATFORM_SHARED = "platform_shared"
+    PLATFORM_OTHER = "platform_other"
+    PROJECT = "project"
+    CITY = "city"
+    PLATFORMS = (PLATFORM_SHARED, PLATFORM_OTHER)
+
+    code = models.CharField("代码", max_length=20, primary_key=True)
+    name = models.CharField("类别", max_length=30)
+    annex2_section = models.CharField("附件2 部分", max_length=30, help_text="如：一、示范企业")
+    name_label = models.CharField("附件2 名称列", max_length=40, help_text="如：企业名称")
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+    conditions = models.TextField("申报条件（表单提示）", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = verbose_name_plural = "推荐类别"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_city(self):
+        return self.code == self.CITY
+
+    @property
+    def is_platform(self):
+        return self.code in self.PLATFORMS
+
+
+class DemoMode(models.Model):
+    """示范模式 of an enterprise; a list the admins keep (42号 notice)."""
+
+    name = models.CharField("示范模式", max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+    is_active = models.BooleanField("可选", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = verbose_name_plural = "示范模式"
+
+    def __str__(self):
+        return self.name
+
+
+class CampaignQuerySet(models.QuerySet):
+    def current(self):
+        """The campaign pages show by default: the newest open one, else the newest."""
+        return self.order_by("-is_open", "-year").first()
+
+
+class Campaign(models.Model):
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    name = models.CharField("名称", max_length=80)
+    province_notice_no = models.CharField("省厅通知文号", max_length=60, blank=True)
+    ministry_notice_no = models.CharField("工信部通知文号", max_length=60, blank=True)
+    submission_deadline = models.DateTimeField("推荐截止时间", help_text="北京时间；过后地市不能再新增、修改或撤回。")
+    evaluation_online_deadline = models.DateTimeField("评估评价网上填报截止", null=True, blank=True)
+    evaluation_explanation_deadline = models.DateTimeField("无法填报书面说明截止", null=True, blank=True)
+    is_open = models.BooleanField("开放填报", default=True)
+    history = HistoricalRecords()
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = verbose_name_plural = "遴选批次"
+
+    def __str__(self):
+        return self.name
+
+
+class DeadlineExtension(models.Model):
+    """A later deadline granted to one city; beats the campaign's own."""
+
+    SUBMISSION = "submission"
+    EVALUATION_ONLINE = "evaluation_online"
+    EVALUATION_EXPLANATION = "evaluation_explanation"
+    KIND_CHOICES = [
+        (SUBMISSION, "推荐截止"),
+        (EVALUATION_ONLINE, "评估评价网上填报截止"),
+        (EVALUATION_EXPLANATION, "书面说明截止"),
+    ]
+
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="extensions", verbose_name="遴选批次")
+    city = models.ForeignKey(City, models.PROTECT, related_name="extensions", verbose_name="地市")
+    kind = models.CharField("截止类型", max_length=30, choices=KIND_CHOICES, default=SUBMISSION)
+    deadline = models.DateTimeField("延至")
+    reason = models.CharField("延期原因", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "地市延期"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "city", "kind"], name="one_extension_per_city_and_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.city} {self.get_kind_display()} 延至 {timezone.localtime(self.deadline):%Y-%m-%d %H:%M}"
+
+
+class User(AbstractUser):
+    CITY = "city"
+    PROVINCE = "province"
+    ADMIN = "admin"
+    ROLE_CHOICES = [(CITY, "地市工信局"), (PROVINCE, "省工信厅审核"), (ADMIN, "系统管理员")]
+
+    role = models.CharField("角色", max_length=10, choices=ROLE_CHOICES, default=CITY)
+    city = models.ForeignKey(
+        City, models.PROTECT, null=True, blank=True, related_name="staff", verbose_name="所属地市",
+        help_text="地市工信局账号必须绑定且只绑定一个地市。",
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="city") | Q(city__isnull=False), name="city_staff_has_city"
+            )
+        ]
+
+    @property
+    def is_city_staff(self):
+        return self.role == self.CITY and not self.is_superuser
+
+    @property
+    def sees_all_cities(self):
+        return self.is_superuser or self.role in (self.PROVINCE, self.ADMIN)
+
+
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email", "electronic_no")
+# The columns a clerk fills in per category (Annex 2's columns plus the checks' inputs).
+ENTRY_FIELDS = {
+    Category.ENTERPRISE: ("name", "credit_code", "demo_mode", "service_revenue_share", *CONTACT_FIELDS),
+    Category.PLATFORM_SHARED: ("name", "credit_code", "provider", "platform_launch_date", *CONTACT_FIELDS),
+    Category.PLATFORM_OTHER: ("name", "credit_code", "provider", "platform_launch_date", *CONTACT_FIELDS),
+    Category.PROJECT: ("name", "credit_code", *CONTACT_FIELDS),
+    Category.CITY: ("city_kind", *CONTACT_FIELDS),
+}
+CATEGORY_SPECIFIC_FIELDS = {"demo_mode", "service_revenue_share", "provider", "platform_launch_date", "city_kind"}
+
+
+def _form_no(value):
+    return "".join((value or "").split()).upper()
+
+
+class Nomination(models.Model):
+    """One nominee a city recommends in one campaign and category."""
+
+    ENTERED = "entered"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+    STATUS_CHOICES = [(ENTERED, "已录入"), (WITHDRAWN, "已撤回"), (REJECTED, "不予受理")]
+    COUNTED_STATUSES = (ENTERED,)  # the statuses that use a quota place and appear in Annex 2
+
+    INDUSTRIAL_DESIGN = "industrial_design"
+    OTHER_KIND = "other"
+    CITY_KIND_CHOICES = [(INDUSTRIAL_DESIGN, "工业设计特色类"), (OTHER_KIND, "其他类")]
+
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="nominations", verbose_name="遴选批次")
+    city = models.ForeignKey(City, models.PROTECT, related_name="nominations", verbose_name="推荐地市")
+    category = models.ForeignKey(Category, models.PROTECT, related_name="nominations", verbose_name="类别")
+    name = models.CharField("名称", max_length=200)
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code], db_index=True
+    )
+    demo_mode = models.ForeignKey(
+        DemoMode, models.PROTECT, null=True, blank=True, related_name="nominations", verbose_name="示范模式"
+    )
+    provider = models.CharField("公共服务/应用服务提供商", max_length=200, blank=True)
+    city_kind = models.CharField("示范城市类别", max_length=20, choices=CITY_KIND_CHOICES, blank=True)
+    contact_name = models.CharField("联系人", max_length=50)
+    contact_phone = models.CharField("联系方式", max_length=30, validators=[validate_phone])
+    contact_email = models.EmailField("电子邮箱", max_length=120)
+    electronic_no = models.CharField("申报系统电子编号", max_length=60, blank=True)
+    paper_no = models.CharField("纸质材料编号", max_length=60, blank=True)
+    service_revenue_share = models.DecimalField(
+        "服务收入占营业收入比重（%）", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    platform_launch_date = models.DateField("平台上线运营时间", null=True, blank=True)
+    status = models.CharField("状态", max_length=20, choices=STATUS_CHOICES, default=ENTERED, db_index=True)
+    status_reason = models.CharField("状态说明", max_length=300, blank=True)
+    # The city's formal review (形式审查), the paper copies the province received and the
+    # province's own selection for the ministry: written only by `intake/review_services.py`.
+    CHECK_PASS = "pass"
+    CHECK_FAIL = "fail"
+    CHECK_CHOICES = [("", "未审查"), (CHECK_PASS, "通过"), (CHECK_FAIL, "不通过")]
+    CHECK_FIELDS = ("check_authenticity", "check_accuracy", "check_completeness")
+    PAPER_COPIES_REQUIRED = 2  # 申报书一式两份
+    check_authenticity = models.CharField("真实性", max_length=10, choices=CHECK_CHOICES, blank=True)
+    check_accuracy = models.CharField("准确性", max_length=10, choices=CHECK_CHOICES, blank=True)
+    check_completeness = models.CharField("完整性", max_length=10, choices=CHECK_CHOICES, blank=True)
+    site_check_note = models.CharField("现场核查情况", max_length=500, blank=True)
+    paper_copies = models.PositiveSmallIntegerField("省厅收到纸质申报书（份）", default=0)
+    province_selected = models.BooleanField("列入省推荐名单", default=False)
+    created_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name="录入人")
+    updated_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name="最后修改人")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["campaign", "city__code", "category__order", "created_at", "pk"]
+        verbose_name = verbose_name_plural = "推荐对象"
+        indexes = [models.Index(fields=["campaign", "city", "status"])]
+        constraints = [
+            # The database's own guard for what services check first; wins a race between cities.
+            models.UniqueConstraint(
+                fields=["campaign", "credit_code"],
+                condition=Q(status="entered") & ~Q(credit_code=""),
+                name="credit_code_once_per_campaign",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "city"],
+                condition=Q(status="entered", category="city"),
+                name="city_nominates_itself_once",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_counted(self):
+        return self.status in self.COUNTED_STATUSES
+
+    @property
+    def paper_no_mismatch(self):
+        """The paper form's number, once entered, differs from the electronic one (spaces and case aside)."""
+        return bool(self.paper_no) and _form_no(self.paper_no) != _form_no(self.electronic_no)
+
+    @property
+    def failed_checks(self):
+        return [self._meta.get_field(f).verbose_name for f in self.CHECK_FIELDS if getattr(self, f) == self.CHECK_FAIL]
+
+    @property
+    def pending_checks(self):
+        return [self._meta.get_field(f).verbose_name for f in self.CHECK_FIELDS if not getattr(self, f)]
+
+    def clean(self):
+        """What each category requires beyond the common columns of Annex 2."""
+        code = self.category_id
+        errors = {}
+        if code == Category.CITY:
+            if self.credit_code:
+                errors["credit_code"] = "示范城市由市人民政府申报，不填写统一社会信用代码。"
+            if not self.city_kind:
+                errors["city_kind"] = "请选择示范城市的类别：工业设计特色类或其他类。"
+        elif code and not self.credit_code:
+            errors["credit_code"] = "请填写申报主体的统一社会信用代码（18 位，见营业执照）。"
+        if code == Category.ENTERPRISE and not self.demo_mode_id:
+            errors["demo_mode"] = "请选择示范企业的示范模式。"
+        if code in Category.PLATFORMS and not self.provider:
+            errors["provider"] = "请填写公共服务/应用服务提供商。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class Slate(models.Model):
+    """A city's recommendation (推荐函) for one campaign; 填报人 and 联系电话 head its Annex 2."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+    STATUS_CHOICES = [(DRAFT, "未提交"), (SUBMITTED, "已提交"), (RETURNED, "已退回"), (ACCEPTED, "已受理")]
+    FROZEN_STATUSES = (SUBMITTED, ACCEPTED)  # the city's nominations and slate are read-only
+    PDF_FIELDS = {"letter": "letter_pdf", "annex2": "annex2_pdf"}  # URL name → field
+
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="slates", verbose_name="遴选批次")
+    city = models.ForeignKey(City, models.PROTECT, related_name="slates", verbose_name="地市")
+    filler_name = models.CharField("填报人", max_length=50, blank=True)
+    filler_phone = models.CharField("联系电话", max_length=30, blank=True)
+    status = models.CharField("状态", max_length=20, choices=STATUS_CHOICES, default=DRAFT)
+    # Stamped scans; replaced files stay on disk and in the history (nothing is deleted).
+    letter_pdf = models.FileField("推荐函（盖章扫描件）", upload_to=private_upload_to, blank=True, max_length=200)
+    annex2_pdf = models.FileField("附件2 汇总表（盖章扫描件）", upload_to=private_upload_to, blank=True, max_length=200)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="提交人"
+    )
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    returned_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="退回人"
+    )
+    return_reason = models.CharField("退回原因", max_length=500, blank=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="受理人"
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "地市推荐函"
+        constraints = [models.UniqueConstraint(fields=["campaign", "city"], name="one_slate_per_city")]
+
+    def __str__(self):
+        return f"{self.city} {self.campaign.year} 推荐函"
+
+    @property
+    def is_frozen(self):
+        return self.status in self.FROZEN_STATUSES
+
+
+# --- Slate review (issue 4): the timeline of a city's slate --------------------------------
+
+
+class SlateEvent(models.Model):
+    """One step of a slate's way through the province, with who and when (append-only: rows are
+    written by `intake/review_services.py` in the transaction of the change and never edited)."""
+
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    UPLOADED = "uploaded"
+    PAPER = "paper"
+    SELECTED = "selected"
+    UNSELECTED = "unselected"
+    KIND_CHOICES = [
+        (SUBMITTED, "提交省厅"),
+        (RETURNED, "退回修改"),
+        (ACCEPTED, "受理"),
+        (REJECTED, "不予受理"),
+        (UPLOADED, "上传材料"),
+        (PAPER, "登记纸质材料"),
+        (SELECTED, "列入省推荐名单"),
+        (UNSELECTED, "移出省推荐名单"),
+    ]
+
+    slate = models.ForeignKey(Slate, models.PROTECT, related_name="events", verbose_name="推荐函")
+    kind = models.CharField("事项", max_length=20, choices=KIND_CHOICES)
+    nomination = models.ForeignKey(
+        Nomination, models.PROTECT, null=True, blank=True, related_name="slate_events", verbose_name="推荐对象"
+    )
+    actor = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name="操作人")
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    note = models.CharField("说明", max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = verbose_name_plural = "推荐函办理记录"
+
+    def __str__(self):
+        return f"{self.slate} {self.get_kind_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation of the demonstration units of batches 1–4 (notice 四; accounts: notice 五(一))
+# ---------------------------------------------------------------------------------------------
+
+BATCH_CHOICES = [(1, "第一批"), (2, "第二批"), (3, "第三批"), (4, "第四批")]
+
+
+def account_note(batch):
+    """The account a recognised unit logs in with on the ministry's platform (notice 五(一)):
+    batches 1–3 keep the account issued in 2022, batch 4 uses its own 2022 application account."""
+    if batch == 4:
+        return "使用 2022 年申报时的账号登录填报"
+    return "沿用 2022 年发放的账号登录填报"
+
+
+class RecognisedUnit(models.Model):
+    """A unit the ministry recognised in batches 1–4, kept by admins and the province.
+
+    Never deleted: a unit that should no longer be listed is deactivated (`is_active`)."""
+
+    ENTERPRISE = "enterprise"
+    PLATFORM = "platform"
+    PROJECT = "project"
+    CITY = "city"
+    KIND_CHOICES = [(ENTERPRISE, "示范企业"), (PLATFORM, "示范平台"), (PROJECT, "示范项目"), (CITY, "示范城市")]
+    # Notice 四 asks enterprises, platforms and cities to fill in the evaluation; projects are
+    # kept in the registry for the nominee cross-check only.
+    EVALUATED_KINDS = (ENTERPRISE, PLATFORM, CITY)
+    # The intake categories a recognised kind corresponds to (nominee cross-check).
+    NOMINATION_CATEGORIES = {
+        ENTERPRISE: (Category.ENTERPRISE,),
+        PLATFORM: Category.PLATFORMS,
+        PROJECT: (Category.PROJECT,),
+        CITY: (Category.CITY,),
+    }
+
+    name = models.CharField("名称", max_length=200, blank=True, help_text="示范城市可不填，自动取地市名称。")
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code], db_index=True,
+        help_text="示范城市不填；其他类别必填。",
+    )
+    kind = models.CharField("类别", max_length=20, choices=KIND_CHOICES)
+    batch = models.PositiveSmallIntegerField("认定批次", choices=BATCH_CHOICES)
+    city = models.ForeignKey(City, models.PROTECT, related_name="recognised_units", verbose_name="所在地市")
+    is_active = models.BooleanField("在册", default=True, help_text="不再列入评估的单位取消勾选（不删除）。")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["city__code", "batch", "kind", "name", "pk"]
+        verbose_name = verbose_name_plural = "前四批示范单位"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "credit_code"],
+                condition=Q(is_active=True) & ~Q(credit_code=""),
+                name="recognised_unit_code_once_per_kind",
+                violation_error_message="该类别下已有使用同一统一社会信用代码的在册示范单位，请修改那一条，不要重复录入。",
+            ),
+            models.UniqueConstraint(
+                fields=["city"],
+                condition=Q(is_active=True, kind="city"),
+                name="recognised_city_once",
+                violation_error_message="该地市已登记为示范城市，请修改那一条，不要重复录入。",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="city") & Q(credit_code="")) | (~Q(kind="city") & ~Q(credit_code="")),
+                name="recognised_unit_credit_code_by_kind",
+                violation_error_message="示范城市不填写统一社会信用代码，其他类别必须填写。",
+            ),
+            models.CheckConstraint(
+                condition=Q(batch__gte=1, batch__lte=4), name="recognised_unit_batch_1_to_4",
+                violation_error_message="认定批次应为第一批至第四批。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def account_note(self):
+        return account_note(self.batch)
+
+    @property
+    def is_evaluated(self):
+        return self.kind in self.EVALUATED_KINDS
+
+    def clean(self):
+        errors = {}
+        self.name = (self.name or "").strip()
+        if self.kind == self.CITY:
+            if self.credit_code:
+                errors["credit_code"] = "示范城市由市人民政府认定，不填写统一社会信用代码。"
+            if self.city_id:
+                self.name = self.city.name  # a city unit is the city itself
+        else:
+            if self.kind and not self.credit_code:
+                errors["credit_code"] = "请填写该示范单位的统一社会信用代码（18 位）。"
+            if not self.name:
+                errors["name"] = "请填写示范单位名称。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class UnitEvaluation(models.Model):
+    """Where one recognised unit stands in one campaign's evaluation; no row means 未填报."""
+
+    NOT_FILED = "not_filed"
+    FILED_ONLINE = "filed_online"
+    UNABLE = "unable"
+    STATE_CHOICES = [(NOT_FILED, "未填报"), (FILED_ONLINE, "已在线填报"), (UNABLE, "无法填报")]
+
+    REVOKED = "revoked"
+    DEREGISTERED = "deregistered"
+    SUSPENDED = "suspended"
+    LIQUIDATION = "liquidation"
+    OTHER = "other"
+    REASON_CHOICES = [
+        (REVOKED, "吊销"), (DEREGISTERED, "注销"), (SUSPENDED, "停业"), (LIQUIDATION, "清算"), (OTHER, "其他"),
+    ]
+
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="unit_evaluations", verbose_name="遴选批次")
+    unit = models.ForeignKey(RecognisedUnit, models.PROTECT, related_name="evaluations", verbose_name="示范单位")
+    state = models.CharField("填报状态", max_length=20, choices=STATE_CHOICES, default=NOT_FILED, db_index=True)
+    filed_on = models.DateField("网上填报日期", null=True, blank=True)
+    unable_reason = models.CharField("无法填报原因", max_length=20, choices=REASON_CHOICES, blank=True)
+    unable_detail = models.CharField("情况说明", max_length=300, blank=True)
+    explanation = models.FileField("书面说明（PDF）", upload_to=private_upload_to, max_length=200, blank=True)
+    explanation_uploaded_at = models.DateTimeField("书面说明上传时间", null=True, blank=True)
+    updated_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="最后修改人"
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "示范单位评估评价情况"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="one_evaluation_per_unit_and_campaign"),
+            # What each state requires, kept by the database too (services check first).
+            models.CheckConstraint(
+                condition=~Q(state="filed_online") | Q(filed_on__isnull=False),
+                name="evaluation_filed_online_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="unable") | (~Q(unable_reason="") & ~Q(explanation="")),
+                name="evaluation_unable_has_reason_and_explanation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.campaign.year} {self.get_state_display()}"

@@ -1,0 +1,170 @@
+"""Reads of the slate review: what stops a submission, the province's overview, the timeline and
+the province's own Annex 2. Writes are in `review_services.py`."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from quotas.selectors import province_selected, quota_matrix, quota_table
+
+from . import crosschecks, selectors
+from .annex2 import PROVINCE_RECOMMENDER, build_sheet
+from .models import Category, Nomination, Slate
+
+
+def local_minutes(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def submission_problems(campaign, city, *, slate=None, now=None):
+    """Every reason the city cannot submit its slate now, as ValidationErrors with codes (empty
+    list: it may). The service calls this under the city's lock; the page shows it as a checklist."""
+    slate = slate or selectors.slate_for(campaign, city)
+    now = now or timezone.now()
+    problems = []
+
+    def add(code, message, **params):
+        problems.append(ValidationError(message, code=code, params=params))
+
+    if slate.status == Slate.SUBMITTED:
+        add("already_submitted", "推荐材料已于 %(at)s 提交省工业和信息化厅，正在审核，无需重复提交。",
+            at=local_minutes(slate.submitted_at) if slate.submitted_at else "—")
+    elif slate.status == Slate.ACCEPTED:
+        add("already_accepted", "推荐材料已由省工业和信息化厅受理，不能再次提交。")
+    if not campaign.is_open:
+        add("campaign_closed", "%(campaign)s未开放填报，不能提交。", campaign=campaign.name)
+    else:
+        deadline = selectors.deadline_for(campaign, city)
+        if now > deadline:
+            add("deadline_passed", "推荐已于 %(deadline)s 截止，不能再提交。如确需延期，请联系省工业和信息化厅。",
+                deadline=local_minutes(deadline))
+    if not slate.filler_name or not slate.filler_phone:
+        add("filler_missing", "请在首页填写附件2表头的填报人和联系电话。")
+    if not slate.letter_pdf:
+        add("letter_missing", "请上传加盖公章的推荐函（PDF）。")
+    if not slate.annex2_pdf:
+        add("annex2_missing", "请上传加盖公章的附件2 服务型制造示范推荐汇总表（PDF）。")
+    for line in quota_table(campaign, city):
+        if line.is_over:
+            add("over_quota", "%(category)s已推荐 %(used)d 个，超过名额上限 %(allowed)d 个，请撤回 %(excess)d 个。",
+                category=line.category.name, used=line.used, allowed=line.allowed, excess=line.excess)
+    counted = Nomination.objects.filter(campaign=campaign, city=city, status__in=Nomination.COUNTED_STATUSES)
+    for n in counted.order_by("category__order", "created_at", "pk"):
+        if n.failed_checks:
+            add("check_failed", "“%(name)s”形式审查%(checks)s不通过：不通过的申报不能上报，请撤回该推荐对象。",
+                name=n.name, checks="、".join(n.failed_checks))
+        if n.pending_checks:
+            add("check_pending", "“%(name)s”尚未完成形式审查（%(checks)s）。", name=n.name,
+                checks="、".join(n.pending_checks))
+        if not n.electronic_no:
+            add("electronic_no_missing", "“%(name)s”未填写申报系统电子编号。", name=n.name)
+        if not n.paper_no:
+            add("paper_no_missing", "“%(name)s”未填写纸质材料编号，请对照纸质申报书填写。", name=n.name)
+        elif n.paper_no_mismatch:
+            add("number_mismatch",
+                "“%(name)s”的纸质材料编号 %(paper)s 与电子编号 %(electronic)s 不一致，"
+                "请核对纸质申报书是否为最新导出的版本。",
+                name=n.name, paper=n.paper_no, electronic=n.electronic_no or "（未填写）")
+    return problems
+
+
+@dataclass
+class CityRow:
+    city: object
+    slate: Slate
+    lines: list  # QuotaLine per category
+    deadline: object
+    is_late: bool
+    paper_complete: int
+    counted: int
+    warnings: int
+    is_extended: bool
+
+
+def province_overview(campaign, cities, *, now=None):
+    """One row per city with its slate, quota lines, deadline and paper status, in a fixed number
+    of queries whatever the number of cities and nominations."""
+    cities = list(cities)
+    now = now or timezone.now()
+    matrix = quota_matrix(campaign, cities)
+    slates = {s.city_id: s for s in Slate.objects.filter(campaign=campaign, city__in=cities)}
+    deadlines = selectors.deadlines_for(campaign, cities)
+    paper = {
+        row["city_id"]: row
+        for row in Nomination.objects.filter(campaign=campaign, city__in=cities, status__in=Nomination.COUNTED_STATUSES)
+        .values("city_id")
+        .annotate(counted=Count("pk"),
+                  complete=Count("pk", filter=Q(paper_copies__gte=Nomination.PAPER_COPIES_REQUIRED)))
+    }
+    warnings = crosschecks.warning_counts(campaign)
+    rows = []
+    for city in cities:
+        slate = slates.get(city.pk) or Slate(campaign=campaign, city=city)
+        slate.campaign = campaign  # spare a query per row in templates
+        counts = paper.get(city.pk, {})
+        rows.append(CityRow(
+            city=city, slate=slate, lines=matrix[city.pk], deadline=deadlines[city.pk],
+            is_late=not slate.is_frozen and now > deadlines[city.pk],
+            paper_complete=counts.get("complete", 0), counted=counts.get("counted", 0),
+            warnings=warnings.get(city.pk, 0), is_extended=deadlines[city.pk] != campaign.submission_deadline,
+        ))
+    return rows
+
+
+def status_counts(rows):
+    """{status label: number of cities} for the overview's summary line."""
+    counts = {label: 0 for _, label in Slate.STATUS_CHOICES}
+    for row in rows:
+        counts[row.slate.get_status_display()] += 1
+    return counts
+
+
+def chart_series(rows, categories):
+    """The bar chart's series: nominations (counted) per category, one value per city."""
+    return [
+        (category.name, [next(line.used for line in row.lines if line.category.code == category.code) for row in rows])
+        for category in categories
+    ]
+
+
+def review_nominations(campaign, city):
+    """Every nomination of the city, counted first, for the review pages."""
+    rows = Nomination.objects.filter(campaign=campaign, city=city).select_related("category", "demo_mode")
+    return sorted(rows, key=lambda n: (not n.is_counted, n.category.order, n.created_at, n.pk))
+
+
+def timeline(slate):
+    """The slate's events, oldest first, with who did them."""
+    if slate.pk is None:
+        return []
+    return list(slate.events.select_related("actor", "nomination"))
+
+
+def selection_candidates(campaign):
+    """Counted nominations of accepted slates, the pool the province selects from, by category."""
+    accepted = Slate.objects.filter(campaign=campaign, status=Slate.ACCEPTED).values("city_id")
+    rows = (
+        Nomination.objects.filter(campaign=campaign, city__in=accepted, status__in=Nomination.COUNTED_STATUSES)
+        .select_related("city", "category", "demo_mode")
+        .order_by("category__order", "-province_selected", "city__code", "created_at", "pk")
+    )
+    grouped = {category.code: [] for category in Category.objects.all()}
+    for n in rows:
+        grouped[n.category_id].append(n)
+    return grouped
+
+
+def province_selection_sheet(campaign, *, filler_name="", filler_phone=""):
+    """The Annex 2 content of the province's own selection; 推荐单位 is the department. Renderers
+    (XLSX/PDF, issue 3) take this sheet as they take a city's."""
+    nominations = (
+        province_selected(campaign)
+        .select_related("demo_mode")
+        .order_by("category__order", "city__code", "created_at", "pk")
+    )
+    return build_sheet(
+        recommender=PROVINCE_RECOMMENDER, filler_name=filler_name, filler_phone=filler_phone,
+        nominations=nominations, campaign=campaign,
+    )

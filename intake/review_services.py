@@ -1,0 +1,303 @@
+"""Writes of the slate review: the city's formal review, uploads and submission; the province's
+acceptance, return, rejection, paper receipt and its own selection for the ministry.
+
+City writes go through `services.ensure_entry_open` under the city's lock, so a submitted slate
+freezes them all. Province writes on a city take the same lock (they change the city's counts);
+the province's selection takes one province-wide lock, because its quota spans every city.
+Every step is written to the slate's timeline (`SlateEvent`) in the same transaction.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from quotas.locking import lock_objects
+from quotas.services import ensure_province_room
+
+from . import review_selectors, selectors
+from .models import DeadlineExtension, Nomination, Slate, SlateEvent
+from .scoping import ensure_may_enter, ensure_may_review
+from .services import _save, ensure_entry_open, lock_city
+from .uploads import stored_pdf
+
+REVIEW_FIELDS = (*Nomination.CHECK_FIELDS, "site_check_note", "paper_no")
+PDF_LABELS = {"letter_pdf": "推荐函", "annex2_pdf": "附件2 汇总表"}
+
+
+class SubmissionRefused(ValidationError):
+    pass
+
+
+def _event(slate, kind, user, note="", nomination=None):
+    return SlateEvent.objects.create(slate=slate, kind=kind, actor=user, note=note[:1000], nomination=nomination)
+
+
+def _save_slate(slate, user, reason=""):
+    slate._history_user = user
+    if reason:
+        slate._change_reason = reason
+    slate.save()
+    return slate
+
+
+def _locked_slate(campaign, city, *, create=False):
+    qs = Slate.objects.select_for_update()
+    if create:
+        return qs.get_or_create(campaign=campaign, city=city)[0]
+    return qs.filter(campaign=campaign, city=city).first()
+
+
+def _province_save(nomination, user, reason, fields):
+    """A province decision on a nomination: only its review columns change, so the city's data
+    is not validated again (rules may have changed since it was entered)."""
+    nomination.updated_by = user
+    nomination._history_user = user
+    nomination._change_reason = reason
+    nomination.save(update_fields=[*fields, "updated_by", "updated_at"])
+    return nomination
+
+
+# --- City side ---------------------------------------------------------------------------
+
+
+def save_formal_review(nomination, *, user, **fields):
+    """真实性 / 准确性 / 完整性, the site check note and the paper form's number of one nomination."""
+    ensure_may_enter(user, nomination.city)
+    unknown = set(fields) - set(REVIEW_FIELDS)
+    if unknown:
+        raise ValueError(f"not formal review fields: {sorted(unknown)}")
+    with transaction.atomic():
+        lock_city(nomination.campaign, nomination.city)
+        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        ensure_entry_open(nomination.campaign, nomination.city)
+        if nomination.status != Nomination.ENTERED:
+            raise ValidationError(
+                "该推荐对象当前状态为“%(status)s”，不需要形式审查。", code="not_reviewable",
+                params={"status": nomination.get_status_display()},
+            )
+        for name, value in fields.items():
+            setattr(nomination, name, value)
+        return _save(nomination, user, reason="形式审查")
+
+
+def upload_slate_pdf(*, user, campaign, city, field, uploaded):
+    """Store a stamped scan as the slate's `field` ("letter_pdf" or "annex2_pdf"). A refused file,
+    or a write refused after storing it, keeps nothing on disk."""
+    ensure_may_enter(user, city)
+    if field not in PDF_LABELS:
+        raise ValueError(f"{field} is not a slate upload")
+    scratch = Slate(campaign=campaign, city=city)
+    with stored_pdf(getattr(scratch, field), uploaded) as stored:
+        with transaction.atomic():
+            lock_city(campaign, city)
+            ensure_entry_open(campaign, city)
+            slate = _locked_slate(campaign, city, create=True)
+            setattr(slate, field, stored.name)
+            _save_slate(slate, user, reason=f"上传{PDF_LABELS[field]}")
+            _event(slate, SlateEvent.UPLOADED, user, f"{PDF_LABELS[field]}：{(uploaded.name or '')[:120]}")
+    return slate
+
+
+def submit_slate(*, user, campaign, city):
+    """Send the slate to the province, or refuse with every reason at once."""
+    ensure_may_enter(user, city)
+    with transaction.atomic():
+        lock_city(campaign, city)
+        slate = _locked_slate(campaign, city, create=True)
+        problems = review_selectors.submission_problems(campaign, city, slate=slate)
+        if problems:
+            raise SubmissionRefused(problems)
+        resubmission = slate.status == Slate.RETURNED
+        slate.status = Slate.SUBMITTED
+        slate.submitted_at = timezone.now()
+        slate.submitted_by = user
+        _save_slate(slate, user, reason="提交省厅")
+        _event(slate, SlateEvent.SUBMITTED, user, "退回后重新提交" if resubmission else "")
+    return slate
+
+
+# --- Province side -----------------------------------------------------------------------
+
+
+def _slate_with_province(campaign, city, *, action):
+    slate = _locked_slate(campaign, city)
+    if slate is None or not slate.is_frozen:
+        status = slate.get_status_display() if slate else "未提交"
+        raise ValidationError(
+            "%(city)s的推荐材料当前为“%(status)s”，地市提交后才能%(action)s。", code="slate_not_submitted",
+            params={"city": city.name, "status": status, "action": action},
+        )
+    return slate
+
+
+def accept_slate(*, user, campaign, city):
+    ensure_may_review(user)
+    with transaction.atomic():
+        lock_city(campaign, city)
+        slate = _slate_with_province(campaign, city, action="受理")
+        if slate.status != Slate.SUBMITTED:
+            raise ValidationError("%(city)s的推荐材料已受理。", code="already_accepted", params={"city": city.name})
+        slate.status = Slate.ACCEPTED
+        slate.accepted_at = timezone.now()
+        slate.accepted_by = user
+        _save_slate(slate, user, reason="受理")
+        _event(slate, SlateEvent.ACCEPTED, user)
+    return slate
+
+
+def return_slate(*, user, campaign, city, reason, extend_to=None):
+    """Give the slate back to the city with a reason; the city can edit and submit again. After the
+    deadline that needs a new deadline for the city (`extend_to`), or the city would be stuck."""
+    ensure_may_review(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写退回原因，地市将按原因修改后重新提交。", code="reason_missing")
+    now = timezone.now()
+    if extend_to is not None and extend_to <= now:
+        raise ValidationError("延期后的截止时间应晚于现在。", code="extension_in_past")
+    with transaction.atomic():
+        lock_city(campaign, city)
+        slate = _slate_with_province(campaign, city, action="退回")
+        if slate.status != Slate.SUBMITTED:
+            raise ValidationError(
+                "%(city)s的推荐材料已受理，不能退回。如个别推荐对象不符合要求，请对其“不予受理”。",
+                code="already_accepted", params={"city": city.name},
+            )
+        current = selectors.deadline_for(campaign, city)
+        if extend_to is None and now > current:
+            raise ValidationError(
+                "推荐已截止，退回后%(city)s无法修改和重新提交。请同时填写“延期至”，给该市新的截止时间。",
+                code="extension_needed", params={"city": city.name},
+            )
+        if extend_to is not None and extend_to <= current:
+            raise ValidationError(
+                "“延期至”应晚于%(city)s当前的截止时间 %(deadline)s；不需要延期时请留空。",
+                code="extension_not_later",
+                params={"city": city.name, "deadline": review_selectors.local_minutes(current)},
+            )
+        note = reason
+        if extend_to is not None:
+            extension, _ = DeadlineExtension.objects.get_or_create(
+                campaign=campaign, city=city, kind=DeadlineExtension.SUBMISSION,
+                defaults={"deadline": extend_to},
+            )
+            extension.deadline = extend_to
+            extension.reason = f"退回修改：{reason}"[:200]
+            extension._history_user = user
+            extension.save()
+            note = f"{reason}（截止时间延至 {timezone.localtime(extend_to):%Y-%m-%d %H:%M}）"
+        slate.status = Slate.RETURNED
+        slate.returned_at = now
+        slate.returned_by = user
+        slate.return_reason = reason
+        _save_slate(slate, user, reason="退回")
+        _event(slate, SlateEvent.RETURNED, user, note)
+    return slate
+
+
+def reject_nomination(nomination, *, user, reason):
+    """不予受理 at the province's formal review: the nomination no longer counts nor exports."""
+    ensure_may_review(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写不予受理的原因，地市可在推荐对象页面看到。", code="reason_missing")
+    with transaction.atomic():
+        lock_city(nomination.campaign, nomination.city)
+        slate = _slate_with_province(nomination.campaign, nomination.city, action="不予受理其中的推荐对象")
+        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if nomination.status != Nomination.ENTERED:
+            raise ValidationError(
+                "“%(name)s”当前为“%(status)s”，不能不予受理。", code="not_rejectable",
+                params={"name": nomination.name, "status": nomination.get_status_display()},
+            )
+        nomination.status = Nomination.REJECTED
+        nomination.status_reason = reason[:300]
+        nomination.province_selected = False
+        _province_save(nomination, user, f"不予受理：{reason}"[:100], ["status", "status_reason", "province_selected"])
+        _event(slate, SlateEvent.REJECTED, user, f"“{nomination.name}”：{reason}", nomination)
+    return nomination
+
+
+def record_paper(*, user, campaign, city, copies):
+    """The paper copies of each form the province received ({nomination_id: 0–2}); two are due."""
+    ensure_may_review(user)
+    cleaned = {}
+    for pk, value in copies.items():
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = -1
+        if not 0 <= number <= Nomination.PAPER_COPIES_REQUIRED:
+            raise ValidationError(
+                "纸质申报书份数应为 0 到 %(max)d 之间的整数。", code="paper_copies_invalid",
+                params={"max": Nomination.PAPER_COPIES_REQUIRED},
+            )
+        cleaned[int(pk)] = number
+    with transaction.atomic():
+        lock_city(campaign, city)
+        slate = _slate_with_province(campaign, city, action="登记纸质材料")
+        nominations = Nomination.objects.select_for_update().filter(
+            campaign=campaign, city=city, status__in=Nomination.COUNTED_STATUSES, pk__in=cleaned
+        )
+        changed = []
+        for n in nominations:
+            if n.paper_copies != cleaned[n.pk]:
+                n.paper_copies = cleaned[n.pk]
+                _province_save(n, user, f"收到纸质申报书 {n.paper_copies} 份", ["paper_copies"])
+                changed.append(f"“{n.name}”{n.paper_copies} 份")
+        if changed:
+            _event(slate, SlateEvent.PAPER, user, "收到纸质申报书：" + "、".join(changed))
+    return changed
+
+
+def lock_province(campaign):
+    """Hold the province-wide selection lock for `campaign` until the transaction ends."""
+    lock_objects([("intake.province_selection", campaign.pk)], rows=[campaign])
+
+
+def select_for_ministry(nomination, *, user):
+    """Put a nomination of an accepted slate on the province's own list, within the province rule."""
+    ensure_may_review(user)
+    with transaction.atomic():
+        lock_province(nomination.campaign)
+        # of=("self",): lock the nomination's row only, not the city and campaign rows joined.
+        nomination = (
+            Nomination.objects.select_for_update(of=("self",))
+            .select_related("campaign", "city", "category")
+            .get(pk=nomination.pk)
+        )
+        if not nomination.is_counted:
+            raise ValidationError(
+                "“%(name)s”当前为“%(status)s”，不能列入省推荐名单。", code="not_selectable",
+                params={"name": nomination.name, "status": nomination.get_status_display()},
+            )
+        if nomination.province_selected:
+            raise ValidationError("“%(name)s”已在省推荐名单中。", code="already_selected",
+                                  params={"name": nomination.name})
+        slate = Slate.objects.filter(campaign=nomination.campaign, city=nomination.city).first()
+        if slate is None or slate.status != Slate.ACCEPTED:
+            raise ValidationError(
+                "%(city)s的推荐材料尚未受理，请先受理后再遴选其推荐对象。", code="slate_not_accepted",
+                params={"city": nomination.city.name},
+            )
+        ensure_province_room(nomination.campaign, nomination.category)
+        nomination.province_selected = True
+        _province_save(nomination, user, "列入省推荐名单", ["province_selected"])
+        _event(slate, SlateEvent.SELECTED, user, f"“{nomination.name}”", nomination)
+    return nomination
+
+
+def unselect_for_ministry(nomination, *, user):
+    ensure_may_review(user)
+    with transaction.atomic():
+        lock_province(nomination.campaign)
+        nomination = (
+            Nomination.objects.select_for_update(of=("self",)).select_related("campaign", "city").get(pk=nomination.pk)
+        )
+        if not nomination.province_selected:
+            raise ValidationError("“%(name)s”不在省推荐名单中。", code="not_selected", params={"name": nomination.name})
+        nomination.province_selected = False
+        _province_save(nomination, user, "移出省推荐名单", ["province_selected"])
+        slate = Slate.objects.get(campaign=nomination.campaign, city=nomination.city)
+        _event(slate, SlateEvent.UNSELECTED, user, f"“{nomination.name}”", nomination)
+    return nomination

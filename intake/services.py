@@ -1,0 +1,245 @@
+"""Writes to nominations. Every rule a write must respect is applied here, once, for views,
+imports, admin and commands alike: scope, deadline, quota (under the city's lock), credit code."""
+
+from collections import Counter
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from quotas.locking import lock_objects
+from quotas.services import QuotaExceeded, ensure_room
+
+from . import selectors
+from .models import CATEGORY_SPECIFIC_FIELDS, ENTRY_FIELDS, Nomination, Slate
+from .scoping import ensure_may_enter
+
+EDITABLE_FIELDS = frozenset(f for names in ENTRY_FIELDS.values() for f in names)
+
+
+class EntryClosed(ValidationError):
+    pass
+
+
+class DuplicateCreditCode(ValidationError):
+    pass
+
+
+def lock_city(campaign, city):
+    """Hold the city's quota lock for `campaign` until the transaction ends."""
+    lock_objects([("intake.city", campaign.pk, city.pk)], rows=[city])
+
+
+def ensure_entry_open(campaign, city):
+    """Every write of a city's nominations and slate passes here, under the city's lock:
+    open campaign, deadline (or the city's extension), and a slate not with the province."""
+    if not campaign.is_open:
+        raise EntryClosed(
+            "%(campaign)s未开放填报，不能新增、修改或撤回推荐对象。", code="campaign_closed",
+            params={"campaign": campaign.name},
+        )
+    deadline = selectors.deadline_for(campaign, city)
+    if timezone.now() > deadline:
+        raise EntryClosed(
+            "%(campaign)s的推荐已于 %(deadline)s 截止，不能再新增、修改或撤回推荐对象。"
+            "如确需延期，请联系省工业和信息化厅。",
+            code="deadline_passed",
+            params={"campaign": campaign.name, "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+        )
+    ensure_slate_not_frozen(campaign, city)
+
+
+def ensure_slate_not_frozen(campaign, city):
+    slate = selectors.frozen_slate(campaign, city)
+    if slate is None:
+        return
+    if slate.status == Slate.ACCEPTED:
+        raise EntryClosed(
+            "%(city)s的推荐材料已由省工业和信息化厅受理，推荐对象和推荐函不能再修改。", code="slate_accepted",
+            params={"city": city.name},
+        )
+    raise EntryClosed(
+        "%(city)s的推荐材料已于 %(at)s 提交省工业和信息化厅，审核期间推荐对象和推荐函不能新增、修改或撤回。"
+        "如需修改，请联系省工业和信息化厅退回。",
+        code="slate_submitted",
+        params={"city": city.name, "at": _local(slate.submitted_at)},
+    )
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def ensure_credit_code_free(nomination):
+    holder = selectors.holder_of_credit_code(nomination.campaign, nomination.credit_code, exclude_pk=nomination.pk)
+    if holder:
+        raise DuplicateCreditCode(
+            {"credit_code": ValidationError(
+                "统一社会信用代码 %(code)s 已由%(city)s推荐（%(name)s），同一批次不能重复推荐。"
+                "如有疑问请与%(city)s工业和信息化局联系。",
+                code="duplicate_credit_code",
+                params={"code": nomination.credit_code, "city": holder.city.name, "name": holder.name},
+            )}
+        )
+
+
+def _save(nomination, user, reason=""):
+    """Validate and save with the history entry naming `user`; a race lost to the database's
+    own unique constraints comes back as the same message the checks give."""
+    nomination.updated_by = user
+    nomination.full_clean(validate_constraints=False)
+    nomination._history_user = user
+    if reason:
+        nomination._change_reason = reason
+    try:
+        with transaction.atomic():
+            nomination.save()
+    except IntegrityError:
+        ensure_credit_code_free(nomination)
+        ensure_room(nomination.campaign, nomination.city, nomination.category, exclude_pk=nomination.pk)
+        raise
+    return nomination
+
+
+def create_nomination(*, user, campaign, city, category, **fields):
+    ensure_may_enter(user, city)
+    with transaction.atomic():
+        lock_city(campaign, city)
+        ensure_entry_open(campaign, city)
+        ensure_room(campaign, city, category)
+        nomination = Nomination(campaign=campaign, city=city, category=category, created_by=user, **fields)
+        if category.is_city:
+            nomination.name = city.name  # the city nominates itself
+        ensure_credit_code_free(nomination)
+        return _save(nomination, user)
+
+
+def import_nominations(*, user, campaign, city, rows, commit=True):
+    """Create `rows` ([(category, fields)], as for `create_nomination`) for `city`: all or none.
+
+    Every row goes through `create_nomination` inside one transaction under the city's lock, so an
+    import obeys exactly what a clerk typing the rows in would. Each row is first checked on its
+    own (quota, columns, credit code) so that all its problems are listed, not only the first; a
+    row that fails still holds its place, so each row beyond the quota is named. The transaction
+    is rolled back unless `commit` and every row passed: a preview is the same run, not committed.
+
+    Returns one dict per row, `{field or "__all__": [(message, code)]}`, empty when the row
+    is fine. A closed entry or a busy lock raises for the whole import.
+    """
+    ensure_may_enter(user, city)
+    results = []
+    with transaction.atomic():
+        lock_city(campaign, city)
+        ensure_entry_open(campaign, city)
+        failed = Counter()
+        for category, fields in rows:
+            errors = {}
+            nomination = Nomination(
+                campaign=campaign, city=city, category=category, created_by=user, updated_by=user, **fields
+            )
+            if category.is_city:
+                nomination.name = city.name
+            try:
+                ensure_room(campaign, city, category, pending=failed[category.code])
+            except QuotaExceeded as exc:
+                ValidationError(
+                    "超出名额：%(city)s%(category)s名额上限 %(allowed)d 个，已录入的和本表中排在此行之前的已占满。"
+                    "请删去多余的行，或先撤回已录入的推荐对象。",
+                    code="quota_exceeded", params=exc.params,
+                ).update_error_dict(errors)
+            try:
+                nomination.full_clean(validate_constraints=False)
+            except ValidationError as exc:
+                exc.update_error_dict(errors)
+            try:
+                ensure_credit_code_free(nomination)
+            except ValidationError as exc:
+                exc.update_error_dict(errors)
+            if not errors:
+                try:
+                    create_nomination(user=user, campaign=campaign, city=city, category=category, **fields)
+                except ValidationError as exc:
+                    exc.update_error_dict(errors)
+            if errors:
+                failed[category.code] += 1
+            results.append({
+                name: [(message, error.code) for error in found for message in error.messages]
+                for name, found in errors.items()
+            })
+        if not commit or any(results):
+            transaction.set_rollback(True)
+    return results
+
+
+def update_nomination(nomination, *, user, category=None, **fields):
+    """Change a nomination's columns, and possibly its category (which needs a place in the new one)."""
+    ensure_may_enter(user, nomination.city)
+    with transaction.atomic():
+        lock_city(nomination.campaign, nomination.city)
+        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        ensure_entry_open(nomination.campaign, nomination.city)
+        if nomination.status != Nomination.ENTERED:
+            raise ValidationError(
+                "该推荐对象当前状态为“%(status)s”，不能修改。", code="not_editable",
+                params={"status": nomination.get_status_display()},
+            )
+        if category is not None and category.pk != nomination.category_id:
+            if category.is_city or nomination.category.is_city:
+                raise ValidationError("示范城市不能与其他类别互相转换。", code="city_category_fixed")
+            ensure_room(nomination.campaign, nomination.city, category, exclude_pk=nomination.pk)
+            nomination.category = category
+            for name in CATEGORY_SPECIFIC_FIELDS - set(ENTRY_FIELDS[category.code]):
+                setattr(nomination, name, Nomination._meta.get_field(name).get_default())
+        for name, value in fields.items():
+            if name not in EDITABLE_FIELDS:
+                raise ValueError(f"{name} is not an editable nomination field")
+            setattr(nomination, name, value)
+        if nomination.category.is_city:
+            nomination.name = nomination.city.name
+        ensure_credit_code_free(nomination)
+        return _save(nomination, user)
+
+
+def withdraw_nomination(nomination, *, user, reason=""):
+    """Give the place back; the row stays, with its history."""
+    ensure_may_enter(user, nomination.city)
+    with transaction.atomic():
+        lock_city(nomination.campaign, nomination.city)
+        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        ensure_entry_open(nomination.campaign, nomination.city)
+        if nomination.status != Nomination.ENTERED:
+            raise ValidationError("只有“已录入”的推荐对象可以撤回。", code="not_withdrawable")
+        nomination.status = Nomination.WITHDRAWN
+        nomination.status_reason = reason
+        return _save(nomination, user, reason=f"撤回：{reason}" if reason else "撤回")
+
+
+def restore_nomination(nomination, *, user):
+    """Take a withdrawn nomination back, if its place and its credit code are still free."""
+    ensure_may_enter(user, nomination.city)
+    with transaction.atomic():
+        lock_city(nomination.campaign, nomination.city)
+        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        ensure_entry_open(nomination.campaign, nomination.city)
+        if nomination.status != Nomination.WITHDRAWN:
+            raise ValidationError("只有“已撤回”的推荐对象可以恢复。", code="not_restorable")
+        ensure_room(nomination.campaign, nomination.city, nomination.category)
+        nomination.status = Nomination.ENTERED
+        nomination.status_reason = ""
+        ensure_credit_code_free(nomination)
+        return _save(nomination, user, reason="恢复")
+
+
+def save_slate_contact(*, user, campaign, city, filler_name, filler_phone):
+    """填报人 and 联系电话 printed on the city's Annex 2."""
+    ensure_may_enter(user, city)
+    with transaction.atomic():
+        lock_city(campaign, city)  # a submission of the slate cannot slip in between
+        ensure_entry_open(campaign, city)
+        slate, _ = Slate.objects.select_for_update().get_or_create(campaign=campaign, city=city)
+        slate.filler_name = filler_name
+        slate.filler_phone = filler_phone
+        slate._history_user = user
+        slate.save()
+    return slate
+

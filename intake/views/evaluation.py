@@ -1,0 +1,279 @@
+"""Pages of the evaluation of the demonstration units of batches 1–4. Thin: units come through
+`scoping`, rules through `intake.evaluation.services`, reads through its `selectors`."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from .. import scoping
+from .. import selectors as intake_selectors
+from ..charts import stacked_bars
+from ..evaluation import registry_import, selectors, services
+from ..evaluation.exports import RegistryExport
+from ..evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
+from ..models import BATCH_CHOICES, City, DeadlineExtension, RecognisedUnit, UnitEvaluation
+from ..pagecache import cached_page
+from ..uploads import UploadRejected, pdf_response
+from ..xlsx import XLSX_MIMETYPE
+
+
+def _campaign(request):
+    return intake_selectors.get_campaign(request.GET.get("campaign"))
+
+
+def _unit_url(unit, campaign):
+    return f"{reverse('evaluation_unit', args=[unit.pk])}?campaign={campaign.year}"
+
+
+def _posted(request):
+    """(data, files) of a POST, even an empty one (an empty QueryDict is falsy), else (None, None)."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
+def _download(filename, mimetype, content):
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@cached_page
+def overview(request):
+    campaign = _campaign(request)
+    if scoping.may_oversee_evaluation(request.user):
+        return _province_overview(request, campaign)
+    city = request.user.city
+    if city is None:
+        raise Http404("该账号没有绑定地市。")
+    rows = selectors.unit_rows(campaign, selectors.evaluated(scoping.units_for(request.user)))
+    deadlines = selectors.deadlines_of(campaign, city)
+    return render(request, "intake/evaluation/city.html", {
+        "campaign": campaign, "city": city, "rows": rows, "deadlines": deadlines,
+        "summary": [(label, sum(r.standing == key for r in rows)) for key, label in selectors.STANDINGS],
+        "campaigns": intake_selectors.all_campaigns(),
+    })
+
+
+def _province_overview(request, campaign):
+    cities = list(scoping.visible_cities(request.user))
+    progress = selectors.progress_by_city(campaign, cities, scoping.units_for(request.user))
+    summary = [(label, sum(p.counts[key] for p in progress)) for key, label in selectors.STANDINGS]
+    return render(request, "intake/evaluation/province.html", {
+        "campaign": campaign, "progress": progress, "summary": summary, "standings": selectors.STANDINGS,
+        "total": sum(n for _label, n in summary),
+        "chart": stacked_bars(
+            [p.city.name for p in progress], selectors.progress_chart_series(progress),
+            title=f"各地市前四批示范单位评估评价进度（{campaign.name}）",
+        ),
+        "campaigns": intake_selectors.all_campaigns(),
+    })
+
+
+@cached_page
+def outstanding(request):
+    """What is still to be filed or explained, overdue first; the province may pick a city."""
+    campaign = _campaign(request)
+    units = selectors.evaluated(scoping.units_for(request.user))
+    city_code = request.GET.get("city", "")
+    if city_code and scoping.may_oversee_evaluation(request.user):
+        units = units.filter(city__code=city_code)
+    rows = [
+        r for r in selectors.unit_rows(campaign, units)
+        if r.standing in (selectors.OUTSTANDING, selectors.OVERDUE)
+    ]
+    rows.sort(key=lambda r: (r.standing != selectors.OVERDUE, r.unit.city.code, r.unit.batch, r.unit.name))
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(request, "intake/evaluation/outstanding.html", {
+        "campaign": campaign, "page": page, "city_code": city_code,
+        "cities": scoping.visible_cities(request.user) if scoping.may_oversee_evaluation(request.user) else None,
+        "campaigns": intake_selectors.all_campaigns(),
+    })
+
+
+@cached_page
+def unit_detail(request, unit):
+    unit = scoping.get_unit_for_user(request.user, unit)
+    campaign = _campaign(request)
+    evaluation = selectors.evaluation_of(campaign, unit)
+    may_report = scoping.may_report_evaluation(request.user, unit) and unit.is_active and unit.is_evaluated
+    if request.method == "POST" and not may_report:
+        raise PermissionDenied("该示范单位的评估评价情况不能由您填写。")
+    form = None
+    if may_report:
+        form = EvaluationStateForm.for_evaluation(evaluation, *_posted(request))
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.set_evaluation_state(user=request.user, campaign=campaign, unit=unit, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"已保存“{unit.name}”的评估评价情况。")
+                return redirect(_unit_url(unit, campaign))
+    return render(request, "intake/evaluation/unit.html", {
+        "unit": unit, "campaign": campaign, "evaluation": evaluation, "form": form,
+        "deadlines": selectors.deadlines_of(campaign, unit.city),
+        "closed": _closed_states(campaign, unit) if may_report else {},
+        "history": intake_selectors.history_of(evaluation) if evaluation.pk else [],
+        "unit_history": intake_selectors.history_of(unit) if scoping.may_oversee_evaluation(request.user) else None,
+        "may_oversee": scoping.may_oversee_evaluation(request.user),
+        "campaigns": intake_selectors.all_campaigns(),
+    })
+
+
+def _closed_states(campaign, unit):
+    """{state label: why a change to it is refused now} (the service's own check)."""
+    closed = {}
+    for state, label in UnitEvaluation.STATE_CHOICES:
+        try:
+            services.ensure_evaluation_open(campaign, unit.city, state)
+        except ValidationError as exc:
+            closed[label] = " ".join(exc.messages)
+    return closed
+
+
+def unit_explanation(request, unit):
+    unit = scoping.get_unit_for_user(request.user, unit)
+    evaluation = UnitEvaluation.objects.filter(campaign=_campaign(request), unit=unit).first()
+    if evaluation is None:
+        raise Http404("该单位尚未上传书面说明。")
+    return pdf_response(evaluation.explanation, f"{unit.name}-无法填报书面说明.pdf")
+
+
+@cached_page
+def registry(request):
+    """The registry as the province keeps it: every unit, deactivated ones too, with filters."""
+    scoping.ensure_may_oversee_evaluation(request.user)
+    units = scoping.units_for(request.user)
+    filters = {key: request.GET.get(key, "") for key in ("city", "kind", "batch", "active", "q")}
+    if filters["city"]:
+        units = units.filter(city__code=filters["city"])
+    if filters["kind"]:
+        units = units.filter(kind=filters["kind"])
+    if filters["batch"].isdigit():
+        units = units.filter(batch=int(filters["batch"]))
+    if filters["active"] in ("1", "0"):
+        units = units.filter(is_active=filters["active"] == "1")
+    if filters["q"]:
+        units = units.filter(Q(name__icontains=filters["q"]) | Q(credit_code__icontains=filters["q"]))
+    page = Paginator(units, 100).get_page(request.GET.get("page"))
+    return render(request, "intake/evaluation/registry.html", {
+        "page": page, "filters": filters, "cities": City.objects.all(),
+        "kinds": RecognisedUnit.KIND_CHOICES, "batches": BATCH_CHOICES,
+    })
+
+
+def unit_new(request):
+    return _unit_form(request, None)
+
+
+def unit_edit(request, unit):
+    return _unit_form(request, scoping.get_unit_for_user(request.user, unit))
+
+
+def _unit_form(request, unit):
+    scoping.ensure_may_oversee_evaluation(request.user)
+    form = RecognisedUnitForm(_posted(request)[0], instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_unit(
+                user=request.user, unit=form.instance, reason="新增" if unit is None else "修改",
+                **{name: form.cleaned_data[name] for name in services.REGISTRY_FIELDS},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已保存示范单位“{saved.name}”。")
+            return redirect("evaluation_registry")
+    return render(request, "intake/evaluation/unit_form.html", {"form": form, "unit": unit})
+
+
+def export(request):
+    scoping.ensure_may_oversee_evaluation(request.user)
+    return _download(*RegistryExport(_campaign(request)).render())
+
+
+def import_template(request):
+    scoping.ensure_may_oversee_evaluation(request.user)
+    workbook = registry_import.template_workbook()
+    return _download("前四批示范单位名单（导入模板）.xlsx", XLSX_MIMETYPE, workbook.to_bytes())
+
+
+def registry_import_view(request):
+    scoping.ensure_may_oversee_evaluation(request.user)
+    form = RegistryUploadForm(*_posted(request))
+    preview = token = None
+    if request.method == "POST" and form.is_valid():
+        importer = registry_import.RegistryImporter()
+        try:
+            preview = registry_import.preview_upload(importer, form.cleaned_data["file"])
+        except UploadRejected as exc:
+            form.add_error("file", exc)
+        else:
+            if preview.ok:
+                token = registry_import.stash(request.session, importer, preview)
+            else:
+                registry_import.drop_stash(request.session, importer)
+    return render(request, "intake/evaluation/import.html", {"form": form, "preview": preview, "token": token})
+
+
+@require_POST
+def registry_import_confirm(request):
+    scoping.ensure_may_oversee_evaluation(request.user)
+    importer = registry_import.RegistryImporter()
+    preview = registry_import.take_stash(request.session, importer, request.POST.get("token"))
+    if preview is None:
+        messages.error(request, "预览已失效（可能已导入，或在其他窗口上传了新的文件）。请重新上传文件预览后再确认。")
+        return redirect("evaluation_import")
+    try:
+        counts = registry_import.confirm(importer, preview, user=request.user)
+    except registry_import.ImportRefused as exc:
+        registry_import.drop_stash(request.session, importer)
+        messages.error(request, " ".join(exc.messages))
+        return render(request, "intake/evaluation/import.html", {
+            "form": RegistryUploadForm(), "preview": exc.preview, "token": None,
+        })
+    registry_import.drop_stash(request.session, importer)
+    messages.success(
+        request,
+        f"已导入“{preview.source}”：新增 {counts['新增']} 个，更新 {counts['更新']} 个，"
+        f"恢复在册 {counts['恢复在册']} 个，未变 {counts['不变']} 个。",
+    )
+    return redirect("evaluation_registry")
+
+
+def extensions(request):
+    """The evaluation deadlines of every city, and a form to extend one city's."""
+    scoping.ensure_may_oversee_evaluation(request.user)
+    campaign = _campaign(request)
+    form = ExtensionForm(_posted(request)[0])
+    if request.method == "POST" and form.is_valid():
+        try:
+            extension = services.extend_evaluation_deadline(user=request.user, campaign=campaign, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"已将{extension.city.name}的{extension.get_kind_display()}延至 "
+                f"{services.local_time(extension.deadline)}（北京时间）。",
+            )
+            return redirect(f"{reverse('evaluation_extensions')}?campaign={campaign.year}")
+    cities = list(City.objects.all())
+    deadlines = selectors.evaluation_deadlines(campaign, cities)
+    granted = {
+        (e.city_id, e.kind): e
+        for e in DeadlineExtension.objects.filter(campaign=campaign, kind__in=services.EVALUATION_KINDS)
+    }
+    rows = [
+        (city, deadlines[city.pk], granted.get((city.pk, DeadlineExtension.EVALUATION_ONLINE)),
+         granted.get((city.pk, DeadlineExtension.EVALUATION_EXPLANATION)))
+        for city in cities
+    ]
+    return render(request, "intake/evaluation/extensions.html", {
+        "campaign": campaign, "form": form, "rows": rows, "campaigns": intake_selectors.all_campaigns(),
+    })

@@ -1,0 +1,210 @@
+"""Pages of the intake. Thin: objects come through `scoping`, rules through `services`."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from quotas.selectors import quota_table
+from quotas.services import ensure_room
+
+from .. import scoping, selectors, services
+from ..evaluation.selectors import recognitions_for
+from ..forms import NominationFilterForm, NominationForm, SlateContactForm, WithdrawForm
+from ..models import Category, Nomination
+from ..pagecache import cached_page
+from ..validators import credit_code_region_warning
+from .review import province_overview
+
+
+@cached_page
+def home(request):
+    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    if request.user.sees_all_cities:
+        return _province_home(request, campaign)
+    city = request.user.city
+    slate = selectors.slate_for(campaign, city)
+    by_category = selectors.nominations_by_category(campaign, city)
+    recognitions = recognitions_for(n for rows in by_category.values() for n in rows)
+    deadline = selectors.deadline_for(campaign, city)
+    return render(request, "intake/city_home.html", {
+        "campaign": campaign,
+        "city": city,
+        "sections": [(line, by_category.get(line.category.code, [])) for line in quota_table(campaign, city)],
+        "deadline": deadline,
+        "entry_open": selectors.entry_is_open(campaign, city, deadline=deadline),
+        "deadline_open": selectors.deadline_open(campaign, city, deadline=deadline),
+        "slate": slate,
+        "slate_form": SlateContactForm(instance=slate),
+        "recognitions": recognitions,
+        "campaigns": selectors.all_campaigns(),
+    })
+
+
+def _province_home(request, campaign):
+    return province_overview(request, campaign)
+
+
+@cached_page
+def nomination_list(request):
+    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    nominations = scoping.nominations_for(request.user).filter(campaign=campaign)
+    categories = list(Category.objects.all())
+    cities = list(scoping.visible_cities(request.user)) if request.user.sees_all_cities else None
+    filters = NominationFilterForm(request.GET, categories=categories, cities=cities).filters()
+    if filters["category"]:
+        nominations = nominations.filter(category_id=filters["category"])
+    if filters["status"]:
+        nominations = nominations.filter(status=filters["status"])
+    if filters["city"]:
+        nominations = nominations.filter(city__code=filters["city"])
+    page = Paginator(nominations, 50).get_page(request.GET.get("page"))
+    return render(request, "intake/nomination_list.html", {
+        "campaign": campaign,
+        "page": page,
+        "recognitions": recognitions_for(page.object_list),
+        "filters": filters,
+        "categories": categories,
+        "statuses": Nomination.STATUS_CHOICES,
+        "cities": cities,
+        "campaigns": selectors.all_campaigns(),
+    })
+
+
+def nomination_new(request, category):
+    category = get_object_or_404(Category, code=category)
+    if not request.user.is_city_staff:
+        raise PermissionDenied("只有地市工信局账号可以录入推荐对象。")
+    city = request.user.city
+    campaign = selectors.get_campaign()
+    blocked = _entry_blocker(campaign, city, category)
+    form = NominationForm(
+        request.POST or None, category=category,
+        instance=Nomination(campaign=campaign, city=city, category=category),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            nomination = services.create_nomination(
+                user=request.user, campaign=campaign, city=city, category=category, **form.entry_fields()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已录入{category.name}“{nomination.name}”。")
+            _warn_about_region(request, nomination)
+            return redirect("home")
+    line = next(line for line in quota_table(campaign, city) if line.category.code == category.code)
+    return render(request, "intake/nomination_form.html", {
+        "form": form, "category": category, "campaign": campaign, "city": city, "line": line,
+        "blocked": blocked,
+    })
+
+
+@cached_page
+def nomination_detail(request, pk):
+    nomination = scoping.get_nomination_for_user(request.user, pk)
+    may_edit = scoping.may_enter(request.user, nomination.city) and nomination.status == Nomination.ENTERED
+    form = None
+    if may_edit:
+        category = nomination.category
+        if request.method == "POST":
+            # Build the form for the category asked for, so its own columns are validated.
+            category = NominationForm.posted_category(request.POST) or category
+        form = NominationForm(
+            request.POST or None, instance=nomination, category=category, allow_category_change=True
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                nomination = services.update_nomination(
+                    nomination, user=request.user, category=form.cleaned_data.get("category"),
+                    **form.entry_fields(),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"已保存“{nomination.name}”的修改。")
+                _warn_about_region(request, nomination)
+                return redirect("nomination_detail", pk=nomination.pk)
+    elif request.method == "POST":
+        raise PermissionDenied("该推荐对象不能由您修改。")
+    return render(request, "intake/nomination_detail.html", {
+        "nomination": nomination,
+        "form": form,
+        "may_enter": scoping.may_enter(request.user, nomination.city),
+        "entry_open": selectors.entry_is_open(nomination.campaign, nomination.city),
+        "entry_closed_reason": _entry_blocker(nomination.campaign, nomination.city),
+        "history": selectors.history_of(nomination),
+        "region_warning": _region_warning(nomination),
+        "recognitions": recognitions_for([nomination]),
+    })
+
+
+@require_POST
+def nomination_withdraw(request, pk):
+    nomination = scoping.get_nomination_for_user(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.withdraw_nomination(nomination, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"已撤回“{nomination.name}”，名额已释放；需要时可在详情页恢复。")
+    return redirect("nomination_detail", pk=nomination.pk)
+
+
+@require_POST
+def nomination_restore(request, pk):
+    nomination = scoping.get_nomination_for_user(request.user, pk)
+    try:
+        services.restore_nomination(nomination, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"已恢复“{nomination.name}”。")
+    return redirect("nomination_detail", pk=nomination.pk)
+
+
+@require_POST
+def slate_contact(request):
+    if not request.user.is_city_staff:
+        raise PermissionDenied("只有地市工信局账号可以填写填报人。")
+    campaign = selectors.get_campaign(request.POST.get("campaign"))
+    form = SlateContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_slate_contact(
+                user=request.user, campaign=campaign, city=request.user.city, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "已保存填报人和联系电话。")
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect(f"/?campaign={campaign.year}")
+
+
+def _entry_blocker(campaign, city, category=None):
+    """Why a new nomination cannot be entered now (the same checks the service makes), or None."""
+    try:
+        services.ensure_entry_open(campaign, city)
+        if category is not None:
+            ensure_room(campaign, city, category)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None
+
+
+def _region_warning(nomination):
+    if not nomination.credit_code:
+        return None
+    return credit_code_region_warning(nomination.credit_code, nomination.city, selectors.cities_by_prefix())
+
+
+def _warn_about_region(request, nomination):
+    warning = _region_warning(nomination)
+    if warning:
+        messages.warning(request, warning)

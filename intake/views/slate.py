@@ -1,0 +1,138 @@
+"""The city's slate: formal review of each nomination, stamped uploads, submission to the province;
+and the stamped files, served to whoever the scoping lets see the slate."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from .. import review_selectors, review_services, scoping, selectors, services
+from ..forms import FormalReviewForm, SlateUploadForm
+from ..models import Nomination, Slate
+from ..pagecache import cached_page
+from ..uploads import pdf_response
+
+
+def _city_staff_only(user):
+    if not user.is_city_staff:
+        raise PermissionDenied("只有地市工信局账号可以办理本市的推荐函；省厅请在“审核”页面查看。")
+
+
+def _slate_url(campaign):
+    return f"{reverse('slate')}?campaign={campaign.year}"
+
+
+def _closed_reason(campaign, city):
+    """Why the city cannot write now (the same check every write makes), or None."""
+    try:
+        services.ensure_entry_open(campaign, city)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None
+
+
+def _error_messages(request, exc):
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@cached_page
+def slate_page(request):
+    _city_staff_only(request.user)
+    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    slate = scoping.get_slate_for_user(request.user, campaign)
+    city = slate.city
+    nominations = [
+        n for n in review_selectors.review_nominations(campaign, city) if n.status == Nomination.ENTERED
+    ]
+    closed_reason = _closed_reason(campaign, city)
+    return render(request, "intake/slate.html", {
+        "campaign": campaign,
+        "city": city,
+        "slate": slate,
+        "rows": [(n, FormalReviewForm(nomination=n, read_only=closed_reason is not None)) for n in nominations],
+        "problems": [" ".join(p.messages) for p in review_selectors.submission_problems(campaign, city, slate=slate)],
+        "closed_reason": closed_reason,
+        "entry_open": closed_reason is None,
+        "deadline": selectors.deadline_for(campaign, city),
+        "timeline": review_selectors.timeline(slate),
+        "max_upload_mb": settings.MAX_UPLOAD_MB,
+        "campaigns": selectors.all_campaigns(),
+    })
+
+
+@require_POST
+def formal_review(request, pk):
+    nomination = scoping.get_nomination_for_user(request.user, pk)
+    scoping.ensure_may_enter(request.user, nomination.city)
+    form = FormalReviewForm(request.POST, nomination=nomination)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, f"“{nomination.name}”：" + " ".join(errors))
+        return redirect(_slate_url(nomination.campaign))
+    try:
+        review_services.save_formal_review(
+            nomination, user=request.user, **{f: form.cleaned_data[f] for f in FormalReviewForm.FIELDS}
+        )
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        nomination.refresh_from_db()
+        messages.success(request, f"已保存“{nomination.name}”的形式审查。")
+        if nomination.paper_no_mismatch:
+            messages.warning(
+                request,
+                f"“{nomination.name}”的纸质材料编号 {nomination.paper_no} 与电子编号 "
+                f"{nomination.electronic_no or '（未填写）'} 不一致，提交前请核对。",
+            )
+    return redirect(_slate_url(nomination.campaign))
+
+
+@require_POST
+def slate_upload(request, kind):
+    field = Slate.PDF_FIELDS.get(kind)
+    if field is None:
+        raise Http404("没有这种材料。")
+    _city_staff_only(request.user)
+    campaign = selectors.get_campaign(request.POST.get("campaign"))
+    form = SlateUploadForm(request.POST, request.FILES)
+    form.is_valid()  # the file field is optional; the service says what is wrong with it
+    try:
+        review_services.upload_slate_pdf(
+            user=request.user, campaign=campaign, city=request.user.city, field=field,
+            uploaded=form.cleaned_data.get("file"),
+        )
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(request, f"已上传{review_services.PDF_LABELS[field]}。")
+    return redirect(_slate_url(campaign))
+
+
+@require_POST
+def slate_submit(request):
+    _city_staff_only(request.user)
+    campaign = selectors.get_campaign(request.POST.get("campaign"))
+    try:
+        review_services.submit_slate(user=request.user, campaign=campaign, city=request.user.city)
+    except ValidationError as exc:
+        messages.error(request, "不能提交，请先处理以下问题：")
+        _error_messages(request, exc)
+    else:
+        messages.success(
+            request, "推荐材料已提交省工业和信息化厅。审核期间本市推荐对象不能修改；如需修改，请联系省厅退回。"
+        )
+    return redirect(_slate_url(campaign))
+
+
+def slate_file(request, code, kind):
+    field = Slate.PDF_FIELDS.get(kind)
+    if field is None:
+        raise Http404("没有这种材料。")
+    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    slate = scoping.get_slate_for_user(request.user, campaign, code)
+    label = review_services.PDF_LABELS[field]
+    return pdf_response(getattr(slate, field), f"{slate.city.name}{campaign.year}年{label}.pdf")

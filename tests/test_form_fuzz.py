@@ -1,0 +1,221 @@
+"""Property-based fuzzing (hypothesis) of every form, through the view that receives it: whatever
+is posted, and whatever is put in the query string of the list pages, the answer is never a 500.
+
+Values per field mix nonsense (any text, NUL and control characters, huge numbers, NaN, odd
+dates, markup) with near-valid ones (valid credit codes of any region, real choice values) so
+the rules behind validation are reached too. Each example runs in a savepoint that is rolled
+back, so every example starts from the same data and failures shrink cleanly.
+
+Every form class defined in the project must have a Target here (test_every_form_is_fuzzed).
+"""
+
+import string
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.db import transaction
+from django.test import Client
+from django.urls import get_resolver
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from stdnum.cn import uscc
+
+from intake.forms import LoginForm, NominationFilterForm, NominationForm, SlateContactForm, WithdrawForm
+from intake.models import Category, City
+from intake.validators import PHONE_RE
+from tests.factories import nominate, user
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = 25
+
+NASTY = [
+    "", " ", "\x00", "a\x00b", "\r\n", "\t", "0", "-1", "1e309", "-1e309", "NaN", "Infinity", "-0", "9" * 40,
+    "１２３", "٣", "<script>alert(1)</script>", "' OR 1=1 --", "😀", "\u202e", "a" * 1000, "2023-02-30",
+    "0000-00-00", "99999-01-01", "2023-13-01", "13800138000", "020-83133359", "x@y", "a@b.c", "None", "null",
+    "[]", "{}", "%00", "../../etc/passwd", "../", "//evil.example", "https://evil.example/", "3.14159",
+    "100.001", "999.99", "1000", "-0.01",
+]
+
+
+def credit_codes():
+    """Valid GB 32100 codes of any region (Guangdong and not), and mutated ones."""
+    regions = st.sampled_from(["441800", "441300", "440100", "440000", "110000", "999999"])
+    valid = st.builds(
+        lambda region, n: (lambda body: body + uscc.calc_check_digit(body))(f"91{region}MA{n:07d}"),
+        regions, st.integers(0, 9_999_999),
+    )
+    mutated = st.builds(lambda code, i, c: code[:i] + c + code[i + 1:], valid, st.integers(0, 17),
+                        st.sampled_from(string.ascii_uppercase + string.digits + "-"))
+    return st.one_of(valid, mutated, valid.map(lambda c: f" {c[:6]}-{c[6:]} "))
+
+
+# What breaks databases and parsers: weighted so every field meets them in a modest run.
+POISON = ["\x00", "a\x00b", "\x00" * 3, "%00", "\\", "'", '"', "\x1b", "\u2028", "\ufeff", "\U0010ffff"]
+poison = st.one_of(st.sampled_from(POISON), st.text(alphabet="\x00\x01\r\n'\"<>&%;\\ a1-", max_size=20))
+
+
+def anything():
+    return st.one_of(poison, st.sampled_from(NASTY), st.text(max_size=60))
+
+
+def uploads():
+    """Files as a browser would send them: junk, empty, a real PDF, a cut-off one, wrong names."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import pdf_bytes
+
+    pdf = pdf_bytes()
+    contents = st.one_of(st.binary(max_size=4096), st.just(b""), st.just(pdf), st.integers(1, len(pdf) - 1).map(
+        lambda n: pdf[:n]), st.just(b"PK\x03\x04" + b"\0" * 64))
+    names = st.one_of(st.sampled_from(["letter.pdf", "附件2.xlsx", "a", ".pdf", "../../x.pdf", "x" * 300]), st.text(
+        min_size=1, max_size=40).filter(lambda n: "\x00" not in n and "/" not in n))
+    return st.builds(lambda name, content: SimpleUploadedFile(name, content), names, contents)
+
+
+def values_for(name, field):
+    if isinstance(field, forms.FileField):
+        return st.one_of(uploads(), anything())
+    options = [anything()]
+    if isinstance(field, forms.ModelChoiceField):
+        pks = [str(pk) for pk in field.queryset.values_list("pk", flat=True)]
+        options.append(st.sampled_from(pks + ["999999", "-1"]))
+    elif isinstance(field, forms.ChoiceField):
+        options.append(st.sampled_from([str(k) for k, _ in field.choices if k != ""] + ["other_x"]))
+    if isinstance(field, forms.DateField):
+        options.append(st.dates().map(str))
+    if isinstance(field, forms.DecimalField):
+        options += [st.decimals(allow_nan=True, allow_infinity=True).map(str), st.floats().map(str)]
+    if isinstance(field, forms.EmailField):
+        options.append(st.emails())
+    if name == "credit_code":
+        options.append(credit_codes())
+    if "phone" in name:
+        options.append(st.from_regex(PHONE_RE, fullmatch=True))
+    return st.one_of(options)
+
+
+def form_data(draw, form, extra=()):
+    fields = {name: values_for(name, field) for name, field in (form.fields.items() if form else ())}
+    for name, known in extra:
+        fields[name] = st.one_of(anything(), st.sampled_from(known)) if known else anything()
+    return draw(st.fixed_dictionaries({}, optional=fields))
+
+
+@dataclass
+class Target:
+    form: type | None  # None: a page that reads parameters without a form
+    url: Callable  # ctx -> URL
+    build: Callable  # ctx -> an unbound instance of the form, to learn its fields
+    account: str | None = "qingyuan"
+    extra: tuple = ()  # (parameter, sensible values) the view reads besides the form's fields
+    method: str = "post"
+
+
+CAMPAIGN = ("campaign", ["2023", "2026", "1999", "99999999999999999999"])
+PAGE = ("page", ["1", "2", "0", "-1", "last", "999"])
+
+
+def _new(code):
+    return Target(NominationForm, lambda c: f"/nominations/new/{code}/",
+                  lambda c: NominationForm(category=Category.objects.get(pk=code)))
+
+
+TARGETS = {
+    **{f"new-{code}": _new(code) for code in ["enterprise", "platform_shared", "platform_other", "project", "city"]},
+    "edit": Target(NominationForm, lambda c: f"/nominations/{c['own'].pk}/",
+                   lambda c: NominationForm(category=c["own"].category, instance=c["own"], allow_category_change=True)),
+    "withdraw": Target(WithdrawForm, lambda c: f"/nominations/{c['own'].pk}/withdraw/", lambda c: WithdrawForm()),
+    "slate-contact": Target(SlateContactForm, lambda c: "/slate/contact/", lambda c: SlateContactForm(),
+                            extra=(CAMPAIGN,)),
+    "login": Target(LoginForm, lambda c: "/accounts/login/", lambda c: LoginForm(), account=None,
+                    extra=(("next", ["/", "//evil.example/", "https://evil.example/", "/nominations/"]),)),
+    **{
+        f"list-{account}": Target(
+            NominationFilterForm, lambda c: "/nominations/", method="get", account=account, extra=(CAMPAIGN, PAGE),
+            build=lambda c: NominationFilterForm({}, categories=Category.objects.all(), cities=City.objects.all()),
+        )
+        for account in ("qingyuan", "province")
+    },
+    **{
+        f"home-{account}": Target(None, lambda c: "/", lambda c: None, account=account, extra=(CAMPAIGN,), method="get")
+        for account in ("qingyuan", "province")
+    },
+}
+
+
+def project_forms():
+    """Every form class defined in the project's own apps (imported through the URLs' views)."""
+    get_resolver().url_patterns  # noqa: B018 (imports every view, and so every form it uses)
+    installed = Path(sys.prefix).resolve()  # the venv may live inside the project folder
+    own = tuple(
+        a.name + "." for a in apps.get_app_configs()
+        if Path(a.path).resolve().is_relative_to(ROOT) and not Path(a.path).resolve().is_relative_to(installed)
+    )
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    return {cls for cls in subclasses(forms.BaseForm) if cls.__module__.startswith(own)}
+
+
+def test_every_form_is_fuzzed():
+    fuzzed = {t.form for t in TARGETS.values() if t.form}
+    missing = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in project_forms() - fuzzed)
+    assert not missing, (
+        f"forms not fuzzed: {missing}. Add a Target for each to tests/test_form_fuzz.py, TARGETS "
+        "(the URL that receives it, how to build it, the account that posts it)."
+    )
+    assert NominationForm in project_forms()
+
+
+@pytest.fixture
+def ctx(seeded):
+    return {"own": nominate("qingyuan", "project")}
+
+
+def client_for_account(account):
+    client = Client()
+    if account:
+        client.force_login(user(account))
+    return client
+
+
+def request_in_savepoint(client, method, url, data):
+    with transaction.atomic():
+        response = getattr(client, method)(url, data)
+        transaction.set_rollback(True)
+    return response
+
+
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+@FUZZ
+@given(data=st.data())
+def test_no_input_yields_a_500(ctx, target, data):
+    client = client_for_account(target.account)
+    payload = form_data(data.draw, target.build(ctx), target.extra)
+    response = request_in_savepoint(client, target.method, target.url(ctx), payload)
+    assert response.status_code < 500
+
+
+@FUZZ
+@given(data=st.data())
+def test_file_fields_get_uploads(data):
+    """Upload forms (issues 3 and 4) are fuzzed with files, not only with text."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    class UploadForm(forms.Form):
+        letter = forms.FileField()
+
+    value = data.draw(values_for("letter", UploadForm().fields["letter"]))
+    assert isinstance(value, (SimpleUploadedFile, str))

@@ -1,0 +1,66 @@
+"""Every change of a nomination or a quota rule is kept: who, when, before and after."""
+
+from intake import services
+from intake.models import Nomination
+from intake.selectors import history_of
+from quotas.models import QuotaRule
+from tests.factories import nominate, open_campaign, user
+
+
+def test_nomination_history_rows(seeded):
+    clerk = user("qingyuan")
+    n = nominate("qingyuan", "project", name="甲")
+    services.update_nomination(n, user=clerk, name="乙")
+    services.withdraw_nomination(n, user=clerk, reason="放弃")
+    services.restore_nomination(n, user=clerk)
+    records = list(n.history.order_by("history_date", "history_id"))
+    assert [r.history_type for r in records] == ["+", "~", "~", "~"]
+    assert all(r.history_user == clerk for r in records)
+    assert [r.name for r in records] == ["甲", "乙", "乙", "乙"]
+    assert [r.status for r in records] == ["entered", "entered", "withdrawn", "entered"]
+    assert records[2].history_change_reason == "撤回：放弃"
+    rows = history_of(Nomination.objects.get(pk=n.pk))
+    newest_first = [[(c["field"], c["old"], c["new"]) for c in row["changes"]] for row in rows]
+    assert ("状态", "已撤回", "已录入") in newest_first[0]
+    assert ("名称", "甲", "乙") in newest_first[2]
+
+
+def test_quota_rule_change_in_admin_is_recorded_with_user(client_for):
+    rule = QuotaRule.objects.get(campaign=open_campaign(), scope=QuotaRule.OTHER_CITY, category_id="enterprise")
+    admin = client_for("admin")
+    response = admin.post(f"/admin/quotas/quotarule/{rule.pk}/change/", {
+        "campaign": rule.campaign_id, "scope": rule.scope, "city": "", "category": rule.category_id, "maximum": 5,
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    latest = rule.history.latest()
+    previous = latest.prev_record
+    assert (previous.maximum, latest.maximum) == (4, 5)
+    assert latest.history_user.username == "admin"
+    # the province may read that history in the admin, but not change the rule
+    province = client_for("province")
+    history_page = province.get(f"/admin/quotas/quotarule/{rule.pk}/history/")
+    assert history_page.status_code == 200 and "admin" in history_page.content.decode()
+    assert province.post(f"/admin/quotas/quotarule/{rule.pk}/change/", {"maximum": 9}).status_code == 403
+
+
+def test_nothing_can_be_deleted_in_admin(client_for):
+    n = nominate("qingyuan", "project")
+    admin = client_for("admin")
+    rule = QuotaRule.objects.first()
+    assert admin.post(f"/admin/quotas/quotarule/{rule.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin.post(f"/admin/intake/nomination/{n.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert QuotaRule.objects.filter(pk=rule.pk).exists() and Nomination.objects.filter(pk=n.pk).exists()
+
+
+def test_admin_extends_deadline_for_one_city(client_for):
+    from intake.models import DeadlineExtension
+    from tests.factories import city
+
+    admin = client_for("admin")
+    response = admin.post("/admin/intake/deadlineextension/add/", {
+        "campaign": open_campaign().pk, "city": city("qingyuan").pk, "kind": "submission",
+        "deadline_0": "2099-01-01", "deadline_1": "12:00:00", "reason": "系统故障补报",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    extension = DeadlineExtension.objects.get()
+    assert extension.history.latest().history_user.username == "admin"
