@@ -2,9 +2,10 @@
 
 `build_scale_data` takes what `seed_demo` made (cities, categories, accounts, the 2023 campaign and
 the open demo one) and adds what the busiest day looks like: more campaigns, and every city at
-its full quota in each of them, plus withdrawn nominations that lists and history still show.
-Each part is its own function so the data grows with the system: the registry of recognised
-demonstration units (issue 5) and slates under review (issue 4) are added here as they land.
+its full quota in each of them, plus withdrawn nominations that lists and history still show; the
+newest campaign's slates in every state of their way through the province (issue 4), with their
+timelines; and a registry of 500 recognised units of batches 1–4 with this year's evaluation
+partly reported (issue 5). Each part is its own function so the data grows with the system.
 
 Rows are written in bulk with their history (django-simple-history's `bulk_create_with_history`),
 not through `services`: the volumes are what matters here, and closed campaigns refuse entries.
@@ -13,17 +14,31 @@ Running it again only fills what is missing.
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from stdnum.cn import uscc
 
 from quotas.selectors import quota_matrix
 from quotas.services import copy_quota_rules
 
-from .models import Campaign, Category, City, DemoMode, Nomination, User
+from .models import (
+    Campaign,
+    Category,
+    City,
+    DemoMode,
+    Nomination,
+    RecognisedUnit,
+    Slate,
+    SlateEvent,
+    UnitEvaluation,
+    User,
+)
 
 CAMPAIGNS = 3
+REGISTRY_UNITS = 500
 
 
 @dataclass
@@ -31,10 +46,13 @@ class ScaleReport:
     campaigns: list = field(default_factory=list)
     nominations_created: int = 0
     withdrawn_created: int = 0
+    slates_created: int = 0
+    units_created: int = 0
 
 
-def build_scale_data(*, campaigns=CAMPAIGNS, cities=None, withdrawn_per_city=1):
-    """Fill `cities` (default: all) to their full quota in `campaigns` campaigns; returns a ScaleReport."""
+def build_scale_data(*, campaigns=CAMPAIGNS, cities=None, withdrawn_per_city=1, registry_units=REGISTRY_UNITS):
+    """Fill `cities` (default: all) to their full quota in `campaigns` campaigns, give each a slate in
+    the newest one, and fill the registry to `registry_units`; returns a ScaleReport."""
     report = ScaleReport()
     with transaction.atomic():
         report.campaigns = ensure_campaigns(campaigns)
@@ -43,6 +61,8 @@ def build_scale_data(*, campaigns=CAMPAIGNS, cities=None, withdrawn_per_city=1):
             created, withdrawn = fill_quotas(campaign, cities, withdrawn_per_city=withdrawn_per_city)
             report.nominations_created += created
             report.withdrawn_created += withdrawn
+        report.slates_created = place_slates(report.campaigns[0], cities)
+        report.units_created = fill_registry(report.campaigns[0], registry_units)
     return report
 
 
@@ -123,3 +143,72 @@ def _credit_code(city, used_codes):
         if code not in used_codes:
             used_codes.add(code)
             return code
+
+
+SLATE_STATES = [Slate.DRAFT, Slate.SUBMITTED, Slate.RETURNED, Slate.ACCEPTED]
+
+
+def place_slates(campaign, cities):
+    """A slate for each city that has none, the states taking turns, each with the timeline it
+    would have (submitted, then returned or accepted). Cities with a slate keep theirs."""
+    actor = User.objects.filter(role=User.PROVINCE).first() or User.objects.filter(is_superuser=True).first()
+    clerks = {u.city_id: u for u in User.objects.filter(role=User.CITY).order_by("pk")}
+    have = set(Slate.objects.filter(campaign=campaign).values_list("city_id", flat=True))
+    now = timezone.now()
+    slates = []
+    for i, city in enumerate(c for c in cities if c.pk not in have):
+        status = SLATE_STATES[i % len(SLATE_STATES)]
+        clerk = clerks.get(city.pk) or actor
+        slate = Slate(campaign=campaign, city=city, status=status, filler_name="李四", filler_phone="0763-3361234")
+        if status != Slate.DRAFT:
+            slate.submitted_at, slate.submitted_by = now - timedelta(days=2), clerk
+        if status == Slate.RETURNED:
+            slate.returned_at, slate.returned_by, slate.return_reason = now - timedelta(days=1), actor, "压测数据：退回"
+        if status == Slate.ACCEPTED:
+            slate.accepted_at, slate.accepted_by = now - timedelta(days=1), actor
+        slates.append(slate)
+    if not slates:
+        return 0
+    created = bulk_create_with_history(slates, Slate, batch_size=500, default_user=actor)
+    slates = {s.city_id: s for s in Slate.objects.filter(campaign=campaign, city__in=[s.city_id for s in created])}
+    events = []
+    for slate in slates.values():
+        if slate.status == Slate.DRAFT:
+            continue
+        events.append(SlateEvent(slate=slate, kind=SlateEvent.SUBMITTED, actor=slate.submitted_by,
+                                 at=slate.submitted_at))
+        if slate.status in (Slate.RETURNED, Slate.ACCEPTED):
+            kind = SlateEvent.RETURNED if slate.status == Slate.RETURNED else SlateEvent.ACCEPTED
+            events.append(SlateEvent(slate=slate, kind=kind, actor=actor, at=now - timedelta(days=1),
+                                     note=slate.return_reason))
+    SlateEvent.objects.bulk_create(events)
+    return len(slates)
+
+
+def fill_registry(campaign, total):
+    """Recognised units of batches 1–4 spread over the cities until the registry holds `total`
+    active ones, with this campaign's evaluation reported online for every third of them."""
+    missing = total - RecognisedUnit.objects.filter(is_active=True).count()
+    if missing <= 0:
+        return 0
+    cities = list(City.objects.order_by("code"))
+    actor = User.objects.filter(is_superuser=True).first()
+    kinds = [RecognisedUnit.ENTERPRISE, RecognisedUnit.ENTERPRISE, RecognisedUnit.PLATFORM, RecognisedUnit.PROJECT]
+    used_codes = set(RecognisedUnit.objects.values_list("credit_code", flat=True))
+    units = []
+    for i in range(missing):
+        city = cities[i % len(cities)]
+        units.append(RecognisedUnit(
+            name=f"{city.name}示范单位{len(used_codes) + i:04d}", credit_code=_credit_code(city, used_codes),
+            kind=kinds[i % len(kinds)], batch=1 + i % 4, city=city,
+        ))
+    units = bulk_create_with_history(units, RecognisedUnit, batch_size=500, default_user=actor)
+    codes = [u.credit_code for u in units]
+    evaluated = RecognisedUnit.objects.filter(credit_code__in=codes, kind__in=RecognisedUnit.EVALUATED_KINDS)
+    filed = [
+        UnitEvaluation(campaign=campaign, unit=unit, state=UnitEvaluation.FILED_ONLINE,
+                       filed_on=date(campaign.year, 1, 1), updated_by=actor)
+        for unit in list(evaluated.order_by("pk"))[::3]
+    ]
+    bulk_create_with_history(filed, UnitEvaluation, batch_size=500, default_user=actor)
+    return len(units)

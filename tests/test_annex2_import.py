@@ -12,7 +12,7 @@ from django.utils import timezone
 from intake import annex2, services
 from intake.models import Campaign, Nomination
 from intake.xlsx import SafeWorkbook
-from tests.annex2_helpers import FORMULA_NAMES
+from tests.annex2_helpers import FORMULA_NAMES, official_form
 from tests.factories import city, credit_code, nominate, open_campaign, pdf_bytes, user
 
 URL = "/imports/annex2/"
@@ -30,42 +30,6 @@ def xlsx_upload(content, name="附件2.xlsx"):
 
 def counted(slug):
     return Nomination.objects.filter(city__slug=slug, status=Nomination.ENTERED).count()
-
-
-def official_form(rows_by_table, *, credit_column=True, offset=1):
-    """The blank official form as a clerk fills it in by hand: titles wrapped as in the notice,
-    numbered blank lines, phone numbers typed as numbers, the table not starting in column A, and
-    (when `credit_column`) a 统一社会信用代码 column added at the end."""
-    wb = SafeWorkbook()
-    ws = wb.active
-
-    def put(*values):
-        ws.append([None] * offset + list(values))
-
-    put("附件2")
-    put("服务型制造示范推荐汇总表")
-    put("推荐单位（盖章）：", None, "填报人：", None, "联系电话：")
-    extra = ["统一社会信用代码"] if credit_column else []
-    tables = [
-        ("一、示范企业", ["序号", "企业名称", "示范模式", "联系人", "联系方式", "电子邮箱", *extra], "enterprise", 3),
-        ("二、示范平台", ["序号", "平台名称（共享制造类）", "公共服务/应用服务提\n供商", "联系人", "联系方式",
-                     "电子邮箱", *extra], "platform_shared", 1),
-        (None, ["序号", "平台名称(其他类)", "公共服务/应用服务提\n供商", "联系人", "联系方式", "电子邮箱", *extra],
-         "platform_other", 2),
-        ("三、示范项目", ["序号", "项目名称", "联系人", "联系方式", "电子邮箱", *extra], "project", 1),
-        ("四、示范城市", ["序号", "城市名称（工业设计特色类或其他类）", "联系人", "联系方式", "电子邮箱"], "city", 1),
-    ]
-    for heading, headers, code, blank_lines in tables:
-        if heading:
-            put(heading)
-        put(*headers)
-        filled = rows_by_table.get(code, [])
-        for number, row in enumerate(filled, 1):
-            put(number, *row)
-        for number in range(len(filled) + 1, blank_lines + 1):
-            put(number)  # the form's numbered, empty lines
-    put("注：申报数量请严格按照推荐名额要求。")
-    return wb.to_bytes()
 
 
 def preview(client, content, name="附件2.xlsx"):

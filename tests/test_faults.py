@@ -13,57 +13,160 @@ traceback), and the next request works.
 import socket
 import threading
 import time
+from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
 import psycopg2
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 from django.test import Client
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from intake.models import Nomination, Slate
-from tests.factories import city, nominate, post_data, user
+from intake.models import DeadlineExtension, Nomination, RecognisedUnit, Slate, SlateEvent, UnitEvaluation
+from tests.annex2_helpers import official_form
+from tests.factories import (
+    accepted,
+    city,
+    credit_code,
+    nominate,
+    open_campaign,
+    pdf_upload,
+    post_data,
+    ready_slate,
+    recognised,
+    submit,
+    user,
+    xlsx_upload,
+)
 from tests.live import gunicorn, needs_postgres, session_for, shared_database_url
 
 ERROR_PAGE = "系统暂时出错"
 
 
 def snapshot():
-    """Everything a write could touch: the rows and their history."""
-    return {
+    """Everything a write could touch: the rows, their history, the stored files."""
+    from django.conf import settings
+
+    rows = {
         model.__name__: sorted(map(repr, model.objects.values_list()))
-        for model in (Nomination, Nomination.history.model, Slate, Slate.history.model)
+        for model in (Nomination, Slate, SlateEvent, RecognisedUnit, UnitEvaluation, DeadlineExtension)
+        for model in (model, getattr(model, "history", None) and model.history.model)
+        if model is not None
     }
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    return rows | {"files": sorted(str(p) for p in root.rglob("*") if p.is_file()) if root.exists() else []}
 
 
 def connection_lost(*args, **kwargs):
     raise OperationalError("server closed the connection unexpectedly")
 
 
-# (name, build(client_data) -> (url, data)) of every view that writes. A new writing view
-# belongs here (issue 3's imports, issue 4's submission and review, issue 5's registry …).
-def _new(ctx):
+# (name, account, build(ctx, client) -> (url, data)) of every view that writes: a new writing view
+# belongs here. `build` may make requests that write nothing (an import's preview) first.
+def _new(ctx, client):
     return "/nominations/new/project/", post_data("project", city("qingyuan"))
 
 
-def _edit(ctx):
+def _edit(ctx, client):
     n = ctx["own"]
     return f"/nominations/{n.pk}/", post_data("project", n.city, name="改过的名称", category="project")
 
 
-def _withdraw(ctx):
+def _withdraw(ctx, client):
     return f"/nominations/{ctx['own'].pk}/withdraw/", {"reason": "测试"}
 
 
-def _restore(ctx):
+def _restore(ctx, client):
     return f"/nominations/{ctx['withdrawn'].pk}/restore/", {}
 
 
-def _slate(ctx):
+def _slate(ctx, client):
     return "/slate/contact/", {"filler_name": "李四", "filler_phone": "0763-3361234"}
 
 
-WRITES = [("new", _new), ("edit", _edit), ("withdraw", _withdraw), ("restore", _restore), ("slate", _slate)]
+def _formal_review(ctx, client):
+    n = ctx["own"]
+    return f"/nominations/{n.pk}/review/", {
+        f"n{n.pk}-check_authenticity": "fail", f"n{n.pk}-check_accuracy": "pass",
+        f"n{n.pk}-check_completeness": "pass", f"n{n.pk}-paper_no": "ZZ001",
+    }
+
+
+def _upload(ctx, client):
+    return "/slate/upload/letter/", {"file": pdf_upload()}
+
+
+def _submit(ctx, client):
+    return "/slate/submit/", {}
+
+
+def _annex2_import(ctx, client):
+    row = ("清远导入项目", "王五", "13800138000", "w@example.cn", credit_code("441800"))
+    content = official_form({"project": [row]})
+    preview = client.post("/imports/annex2/", {"file": SimpleUploadedFile("附件2.xlsx", content)})
+    return "/imports/annex2/confirm/", {"token": preview.context["token"]}
+
+
+def _accept(ctx, client):
+    return f"/review/{ctx['submitted'].city.code}/accept/", {}
+
+
+def _return(ctx, client):
+    return f"/review/{ctx['submitted'].city.code}/return/", {"reason": "附件2未盖章"}
+
+
+def _paper(ctx, client):
+    return f"/review/{ctx['submitted'].city.code}/paper/", {f"copies-{ctx['submitted'].pk}": "2"}
+
+
+def _reject(ctx, client):
+    return f"/nominations/{ctx['submitted'].pk}/reject/", {"reason": "不符合申报条件"}
+
+
+def _select(ctx, client):
+    return f"/nominations/{ctx['accepted'].pk}/select/", {}
+
+
+def _evaluation(ctx, client):
+    return f"/evaluation/units/{ctx['unit'].pk}/", {
+        "state": "unable", "unable_reason": "other", "unable_detail": "搬迁省外", "explanation": pdf_upload(),
+    }
+
+
+def _unit_new(ctx, client):
+    return "/evaluation/units/new/", {
+        "name": "新增示范单位", "credit_code": credit_code("441800"), "kind": "enterprise", "batch": "2",
+        "city": city("qingyuan").pk, "is_active": "on",
+    }
+
+
+def _extension(ctx, client):
+    later = timezone.localtime(open_campaign().evaluation_online_deadline) + timedelta(days=7)
+    return "/evaluation/extensions/", {
+        "city": city("qingyuan").pk, "kind": "evaluation_online", "reason": "系统故障",
+        "deadline": later.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _registry_import(ctx, client):
+    upload = xlsx_upload([("清远导入单位", credit_code("441800"), "示范企业", 1, "清远市")])
+    preview = client.post("/evaluation/import/", {"file": upload})
+    return "/evaluation/import/confirm/", {"token": preview.context["token"]}
+
+
+WRITES = [
+    ("new", "qingyuan", _new), ("edit", "qingyuan", _edit), ("withdraw", "qingyuan", _withdraw),
+    ("restore", "qingyuan", _restore), ("slate", "qingyuan", _slate),
+    ("formal-review", "qingyuan", _formal_review), ("upload", "qingyuan", _upload), ("submit", "qingyuan", _submit),
+    ("annex2-import", "qingyuan", _annex2_import), ("evaluation", "qingyuan", _evaluation),
+    ("accept", "province", _accept), ("return", "province", _return), ("paper", "province", _paper),
+    ("reject", "province", _reject), ("select", "province", _select),
+    ("unit-new", "province", _unit_new), ("extension", "province", _extension),
+    ("registry-import", "province", _registry_import),
+]
 
 
 @pytest.fixture
@@ -72,14 +175,22 @@ def writes_world(seeded):
 
     withdrawn = nominate("qingyuan", "enterprise")
     services.withdraw_nomination(withdrawn, user=user("qingyuan"))
-    return {"own": nominate("qingyuan", "project"), "withdrawn": withdrawn}
+    own = nominate("qingyuan", "project")
+    ready_slate("qingyuan")  # so the submission goes through once the database is back
+    submitted = nominate("huizhou", "project")
+    ready_slate("huizhou")
+    submit("huizhou")
+    chosen = nominate("shaoguan", "project")
+    accepted("shaoguan")
+    return {"own": own, "withdrawn": withdrawn, "submitted": submitted, "accepted": chosen,
+            "unit": recognised("qingyuan")}
 
 
-@pytest.mark.parametrize("name,build", WRITES, ids=[w[0] for w in WRITES])
-def test_database_error_mid_write_leaves_nothing_and_shows_the_error_page(writes_world, name, build):
+@pytest.mark.parametrize("name,account,build", WRITES, ids=[w[0] for w in WRITES])
+def test_database_error_mid_write_leaves_nothing_and_shows_the_error_page(writes_world, name, account, build):
     client = Client(raise_request_exception=False)
-    client.force_login(user("qingyuan"))
-    url, data = build(writes_world)
+    client.force_login(user(account))
+    url, data = build(writes_world, client)
     before = snapshot()
     with mock.patch.object(HistoricalRecords, "create_historical_record", side_effect=connection_lost) as hook:
         response = client.post(url, data)
@@ -90,8 +201,10 @@ def test_database_error_mid_write_leaves_nothing_and_shows_the_error_page(writes
     assert snapshot() == before, f"{name}: something was written half-way"
     assert client.get("/").status_code == 200
     # …and the same write goes through once the database is back.
-    assert client.post(url, data).status_code == 302
-    assert snapshot() != before
+    url, data = build(writes_world, client)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert snapshot() != before, f"{name}: the write did nothing once the database was back"
 
 
 def test_error_page_is_served_for_any_unexpected_error(client_for):
@@ -188,21 +301,26 @@ def _wait_for_a_backend_waiting_on_a_lock(outcome, timeout=4):
     raise AssertionError(f"the submission never reached the locked history table: {str(answer)[:300]}")
 
 
-# (URL, file field) of the views that take uploads. Django's parser reads the body before any view
-# runs, so any POST view shows the mechanism; each upload view belongs here too (issue 3's XLSX
-# import, issue 4's stamped letter and Annex 2).
-UPLOAD_VIEWS = [("/slate/contact/", "letter")]
+# (URL, file field, account) of the views that take uploads; a new upload view belongs here.
+UPLOAD_VIEWS = [
+    ("/slate/upload/letter/", "file", "qingyuan"),  # the stamped scans
+    ("/imports/annex2/", "file", "qingyuan"),  # Annex 2 XLSX import
+    ("/evaluation/units/{unit}/", "explanation", "qingyuan"),  # the written explanation
+    ("/evaluation/import/", "file", "province"),  # the registry XLSX
+]
 
 
-@pytest.mark.parametrize("path,field", UPLOAD_VIEWS)
+@pytest.mark.parametrize("path,field,account", UPLOAD_VIEWS)
 @pytest.mark.django_db(transaction=True)
-def test_upload_cut_off_half_way_stores_nothing(seeded, live_server, settings, tmp_path, path, field):
+def test_upload_cut_off_half_way_stores_nothing(seeded, live_server, settings, tmp_path, path, field, account):
     """A multipart body that stops before its announced length (the browser closed, the network
     dropped): nothing reaches the upload folder, no temporary file is left, the server carries on."""
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "upload-tmp")
     (tmp_path / "upload-tmp").mkdir()
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # spill to a temporary file, as a real scan would
-    session = session_for(live_server.url, "qingyuan")
+    path = path.format(unit=recognised("qingyuan").pk)
+    before = snapshot()
+    session = session_for(live_server.url, account)
     token = session.csrf_token()
     boundary = "----gdsm-boundary"
     head = (
@@ -228,7 +346,7 @@ def test_upload_cut_off_half_way_stores_nothing(seeded, live_server, settings, t
             answer = ""
     assert not answer.startswith("HTTP/1.1 500"), answer[:200]
     time.sleep(0.3)
-    assert not Slate.objects.exists()
+    assert snapshot() == before
     assert not [p for p in settings.PRIVATE_MEDIA_ROOT.rglob("*") if p.is_file()]
     assert list((tmp_path / "upload-tmp").iterdir()) == []
     assert session.get("/")[0] == 200

@@ -25,10 +25,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
-from intake.forms import LoginForm, NominationFilterForm, NominationForm, SlateContactForm, WithdrawForm
+from intake.evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
+from intake.forms import (
+    Annex2ImportForm,
+    FormalReviewForm,
+    LoginForm,
+    NominationFilterForm,
+    NominationForm,
+    RejectForm,
+    ReturnSlateForm,
+    SlateContactForm,
+    SlateUploadForm,
+    WithdrawForm,
+)
 from intake.models import Category, City
 from intake.validators import PHONE_RE
-from tests.factories import nominate, user
+from tests.factories import nominate, ready_slate, recognised, submit, user
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = 25
@@ -100,7 +112,7 @@ def values_for(name, field):
 
 
 def form_data(draw, form, extra=()):
-    fields = {name: values_for(name, field) for name, field in (form.fields.items() if form else ())}
+    fields = {form.add_prefix(name): values_for(name, field) for name, field in (form.fields.items() if form else ())}
     for name, known in extra:
         fields[name] = st.one_of(anything(), st.sampled_from(known)) if known else anything()
     return draw(st.fixed_dictionaries({}, optional=fields))
@@ -112,12 +124,13 @@ class Target:
     url: Callable  # ctx -> URL
     build: Callable  # ctx -> an unbound instance of the form, to learn its fields
     account: str | None = "qingyuan"
-    extra: tuple = ()  # (parameter, sensible values) the view reads besides the form's fields
+    extra: tuple = ()  # (parameter or ctx -> parameter, sensible values) the view reads besides the form's fields
     method: str = "post"
 
 
 CAMPAIGN = ("campaign", ["2023", "2026", "1999", "99999999999999999999"])
 PAGE = ("page", ["1", "2", "0", "-1", "last", "999"])
+TOKEN = ("token", ["", "0" * 32])
 
 
 def _new(code):
@@ -145,6 +158,33 @@ TARGETS = {
         f"home-{account}": Target(None, lambda c: "/", lambda c: None, account=account, extra=(CAMPAIGN,), method="get")
         for account in ("qingyuan", "province")
     },
+    # The city's slate (issue 4) and Annex 2 import (issue 3)
+    "formal-review": Target(FormalReviewForm, lambda c: f"/nominations/{c['own'].pk}/review/",
+                            lambda c: FormalReviewForm(nomination=c["own"])),
+    "slate-upload": Target(SlateUploadForm, lambda c: "/slate/upload/letter/", lambda c: SlateUploadForm(),
+                           extra=(CAMPAIGN,)),
+    "annex2-import": Target(Annex2ImportForm, lambda c: "/imports/annex2/", lambda c: Annex2ImportForm()),
+    "annex2-confirm": Target(None, lambda c: "/imports/annex2/confirm/", lambda c: None, extra=(TOKEN,)),
+    # The province's review of a submitted slate
+    "reject": Target(RejectForm, lambda c: f"/nominations/{c['submitted'].pk}/reject/", lambda c: RejectForm(),
+                     account="province"),
+    "return": Target(ReturnSlateForm, lambda c: f"/review/{c['submitted'].city.code}/return/",
+                     lambda c: ReturnSlateForm(), account="province", extra=(CAMPAIGN,)),
+    "paper": Target(None, lambda c: f"/review/{c['submitted'].city.code}/paper/", lambda c: None, account="province",
+                    extra=(CAMPAIGN, (lambda c: f"copies-{c['submitted'].pk}", ["1", "2", "0", "-1"]))),
+    # Evaluation of batches 1–4 (issue 5)
+    "evaluation-state": Target(EvaluationStateForm, lambda c: f"/evaluation/units/{c['unit'].pk}/",
+                               lambda c: EvaluationStateForm(), extra=(CAMPAIGN,)),
+    "unit-new": Target(RecognisedUnitForm, lambda c: "/evaluation/units/new/", lambda c: RecognisedUnitForm(),
+                       account="province"),
+    "unit-edit": Target(RecognisedUnitForm, lambda c: f"/evaluation/units/{c['unit'].pk}/edit/",
+                        lambda c: RecognisedUnitForm(instance=c["unit"]), account="province"),
+    "extension": Target(ExtensionForm, lambda c: "/evaluation/extensions/", lambda c: ExtensionForm(),
+                        account="province", extra=(CAMPAIGN,)),
+    "registry-import": Target(RegistryUploadForm, lambda c: "/evaluation/import/", lambda c: RegistryUploadForm(),
+                              account="province"),
+    "registry-confirm": Target(None, lambda c: "/evaluation/import/confirm/", lambda c: None, account="province",
+                               extra=(TOKEN,)),
 }
 
 
@@ -177,7 +217,10 @@ def test_every_form_is_fuzzed():
 
 @pytest.fixture
 def ctx(seeded):
-    return {"own": nominate("qingyuan", "project")}
+    submitted = nominate("huizhou", "project")
+    ready_slate("huizhou")
+    submit("huizhou")
+    return {"own": nominate("qingyuan", "project"), "submitted": submitted, "unit": recognised("qingyuan")}
 
 
 def client_for_account(account):
@@ -203,7 +246,8 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
 @given(data=st.data())
 def test_no_input_yields_a_500(ctx, target, data):
     client = client_for_account(target.account)
-    payload = form_data(data.draw, target.build(ctx), target.extra)
+    extra = [(name(ctx) if callable(name) else name, known) for name, known in target.extra]
+    payload = form_data(data.draw, target.build(ctx), extra)
     response = request_in_savepoint(client, target.method, target.url(ctx), payload)
     assert response.status_code < 500
 

@@ -5,7 +5,8 @@ Roles: anonymous, the owning city (A), another city (B), the province, the admin
 - anonymous: every page but the public ones (login, /healthz/) redirects to a login page;
 - city B: never a 500, never another city's data in any answer, no 200 for a URL naming one of
   A's objects (404/403/405, or the admin's login page), and nothing of A's changed by its POSTs;
-- province: never a 500, and nothing of A's changed by its POSTs (it reads, it never enters);
+- province: never a 500, and nothing of A's changed by its empty POSTs (it reviews with filled
+  forms, tested in test_review_city.py and test_province_selection.py; it never enters);
 - owner and admin: never a 500, and a URL naming A's object is found (proves the object built
   for the sweep is real, so B's 404 means something).
 
@@ -27,9 +28,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from intake import services
-from intake.models import City, DeadlineExtension, Nomination, Slate
+from intake.evaluation import services as evaluation_services
+from intake.models import City, DeadlineExtension, Nomination, RecognisedUnit, Slate, UnitEvaluation
 from quotas.models import QuotaRule
-from tests.factories import credit_code, nominate, open_campaign, user
+from tests.factories import credit_code, nominate, open_campaign, pdf_upload, ready_slate, recognised, user
 
 OWNER, OTHER = "huizhou", "qingyuan"
 MARKERS = {
@@ -37,6 +39,8 @@ MARKERS = {
     "contact_email": "secret-huizhou@example.cn",
     "filler_name": "惠州填报人甲",
     "filler_phone": "0752-2888999",
+    "unit": "外市机密示范单位·惠州乙",
+    "unable_detail": "惠州乙搬迁省外的说明",
 }
 
 
@@ -48,6 +52,7 @@ class World:
     nomination: Nomination
     withdrawn: Nomination
     slate: Slate
+    unit: RecognisedUnit
     by_model: dict = field(default_factory=dict)
 
     def admin_object(self, model):
@@ -89,6 +94,14 @@ BUILDERS = {
     "nomination_withdraw:pk": lambda w, r: Foreign(w.nomination.pk),
     "nomination_restore:pk": lambda w, r: Foreign(w.withdrawn.pk),
     "nomination_new:category": lambda w, r: "project",  # categories are shared, not a city's
+    "nomination_review:pk": lambda w, r: Foreign(w.nomination.pk),
+    "nomination_reject:pk": lambda w, r: Foreign(w.nomination.pk),
+    "nomination_select:pk": lambda w, r: Foreign(w.nomination.pk),
+    "nomination_unselect:pk": lambda w, r: Foreign(w.nomination.pk),
+    "code": lambda w, r: Foreign(w.city_a.code),  # review/<code>/…, slates/<code>/…: a city's own pages
+    "slate_upload:kind": lambda w, r: "letter",  # the clerk's own slate: the URL names no city
+    "slate_file:kind": lambda w, r: "letter",
+    "unit": lambda w, r: Foreign(w.unit.pk),  # evaluation/units/<unit>/…
     "object_id": admin_pk,
     "admin:*_simple_history:arg0": admin_pk,
     "admin:*_simple_history:arg1": admin_history_id,
@@ -184,22 +197,31 @@ def world(seeded):
     )
     withdrawn = nominate(OWNER, "enterprise", name=MARKERS["name"] + "（撤回）")
     services.withdraw_nomination(withdrawn, user=user(OWNER))
+    ready_slate(OWNER, campaign, filler=False)  # the stamped PDFs, so slates/<code>/letter.pdf exists
     slate = services.save_slate_contact(
         user=user(OWNER), campaign=campaign, city=nomination.city,
         filler_name=MARKERS["filler_name"], filler_phone=MARKERS["filler_phone"],
+    )
+    unit = recognised(OWNER, name=MARKERS["unit"])
+    evaluation_services.set_evaluation_state(  # with a written explanation, so its download exists
+        user=user(OWNER), campaign=campaign, unit=unit, state=UnitEvaluation.UNABLE, unable_reason="other",
+        unable_detail=MARKERS["unable_detail"], explanation=pdf_upload(),
     )
     city_a = nomination.city
     QuotaRule.objects.create(campaign=campaign, scope=QuotaRule.CITY, city=city_a, category_id="project", maximum=2)
     DeadlineExtension.objects.create(campaign=campaign, city=city_a, deadline=campaign.submission_deadline)
     markers = list(MARKERS.values()) + [nomination.credit_code]
-    return World(city_a, nomination, withdrawn, slate), markers
+    return World(city_a, nomination, withdrawn, slate, unit), markers
 
 
 def city_a_state(city_a):
     """Everything of city A a foreign request could change."""
     return {
         model.__name__: sorted(map(repr, model._default_manager.filter(city=city_a).values_list()))
-        for model in (Nomination, Nomination.history.model, Slate, Slate.history.model, DeadlineExtension, QuotaRule)
+        for model in (Nomination, Nomination.history.model, Slate, Slate.history.model, DeadlineExtension, QuotaRule,
+                      RecognisedUnit, RecognisedUnit.history.model)
+    } | {
+        "UnitEvaluation": sorted(map(repr, UnitEvaluation.objects.filter(unit__city=city_a).values_list())),
     }
 
 

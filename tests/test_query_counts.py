@@ -1,6 +1,7 @@
 """The number of SQL queries a page makes does not grow with the data: each page is counted on a
-small database (one nomination) and on deadline-day volumes (20 cities at full quota, 3
-campaigns: intake/scale.py), and must make the same number both times, under a fixed ceiling.
+small database (a few rows) and on deadline-day volumes (20 cities at full quota, 3 campaigns,
+slates in every state, 500 recognised units: intake/scale.py), and must make the same number both
+times, under a fixed ceiling.
 
 A page that starts looping over rows with a query each fails here. To add a page: one entry in
 PAGES (account, URL builder, ceiling)."""
@@ -10,22 +11,33 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from intake import services
-from intake.models import Category, DemoMode, Nomination
+from intake.models import Category, DemoMode, Nomination, RecognisedUnit
 from intake.scale import build_scale_data
-from tests.factories import nominate, user
+from tests.factories import nominate, ready_slate, recognised, submit, user
 
 pytestmark = pytest.mark.usefixtures("render_every_time")
 
-# (page, account, url(nomination) -> str, ceiling). The ceilings are today's counts plus 2: a page
+# (page, account, url(objects) -> str, ceiling). The ceilings are today's counts plus 2: a page
 # that needs more says so here, in review. Two of each page's queries are the session and the user.
+# `objects`: "nomination" (qingyuan's, edited), "submitted" (huizhou's, in a submitted slate),
+# "unit" (a recognised unit of qingyuan).
 PAGES = [
-    ("city home", "qingyuan", lambda n: "/", 13),
-    ("city nomination list", "qingyuan", lambda n: "/nominations/", 10),
-    ("city nomination detail", "qingyuan", lambda n: f"/nominations/{n.pk}/", 13),
-    ("province home", "province", lambda n: "/", 10),
-    ("province nomination list", "province", lambda n: "/nominations/", 10),
-    ("province nomination list, one city", "province", lambda n: "/nominations/?city=441800", 10),
-    ("province nomination detail", "province", lambda n: f"/nominations/{n.pk}/", 9),
+    ("city home", "qingyuan", lambda o: "/", 15),
+    ("city nomination list", "qingyuan", lambda o: "/nominations/", 11),
+    ("city nomination detail", "qingyuan", lambda o: f"/nominations/{o['nomination'].pk}/", 15),
+    ("city slate", "qingyuan", lambda o: "/slate/", 19),
+    ("city evaluation", "qingyuan", lambda o: "/evaluation/", 13),
+    ("city evaluation unit", "qingyuan", lambda o: f"/evaluation/units/{o['unit'].pk}/", 17),
+    ("province home", "province", lambda o: "/", 21),
+    ("province nomination list", "province", lambda o: "/nominations/", 11),
+    ("province nomination list, one city", "province", lambda o: "/nominations/?city=441800", 11),
+    ("province nomination detail", "province", lambda o: f"/nominations/{o['nomination'].pk}/", 11),
+    ("province city review", "province", lambda o: f"/review/{o['submitted'].city.code}/", 20),
+    ("province selection", "province", lambda o: "/selection/", 17),
+    ("province evaluation", "province", lambda o: "/evaluation/", 13),
+    ("province evaluation outstanding", "province", lambda o: "/evaluation/outstanding/", 11),
+    ("province registry", "province", lambda o: "/evaluation/units/", 7),
+    ("province evaluation unit", "province", lambda o: f"/evaluation/units/{o['unit'].pk}/", 11),
 ]
 
 
@@ -46,16 +58,22 @@ def edited_nomination():
     return nomination
 
 
-def measure(client_for, nomination):
-    return {name: count_queries(client_for(account), url(nomination)) for name, account, url, _ in PAGES}
+def measure(client_for, objects):
+    return {name: count_queries(client_for(account), url(objects)) for name, account, url, _ in PAGES}
 
 
 def test_query_counts_do_not_grow_with_the_data(client_for, seeded):
-    nomination = edited_nomination()
-    small = measure(client_for, nomination)
+    # Made before the volumes, so the scale data leaves qingyuan's draft and huizhou's submitted slate as they are.
+    objects = {"nomination": edited_nomination(), "submitted": nominate("huizhou", Category.PROJECT),
+               "unit": recognised("qingyuan")}
+    ready_slate("qingyuan")
+    ready_slate("huizhou")
+    submit("huizhou")
+    small = measure(client_for, objects)
     report = build_scale_data()
     assert report.nominations_created > 500  # 20 cities at full quota in 3 campaigns
-    large = measure(client_for, nomination)
+    assert report.slates_created >= 18 and RecognisedUnit.objects.filter(is_active=True).count() >= 500
+    large = measure(client_for, objects)
     for name, _account, _url, ceiling in PAGES:
         assert large[name] == small[name], f"{name}: {small[name]} queries with 1 nomination, {large[name]} at scale"
         assert large[name] <= ceiling, f"{name}: {large[name]} queries, ceiling {ceiling}"

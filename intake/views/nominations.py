@@ -128,12 +128,13 @@ def nomination_detail(request, pk):
                 return redirect("nomination_detail", pk=nomination.pk)
     elif request.method == "POST":
         raise PermissionDenied("该推荐对象不能由您修改。")
+    blocker = _entry_blocker(nomination.campaign, nomination.city)
     return render(request, "intake/nomination_detail.html", {
         "nomination": nomination,
         "form": form,
         "may_enter": scoping.may_enter(request.user, nomination.city),
-        "entry_open": selectors.entry_is_open(nomination.campaign, nomination.city),
-        "entry_closed_reason": _entry_blocker(nomination.campaign, nomination.city),
+        "entry_open": blocker is None,
+        "entry_closed_reason": blocker,
         "history": selectors.history_of(nomination),
         "region_warning": _region_warning(nomination),
         "recognitions": recognitions_for([nomination]),
