@@ -6,7 +6,10 @@ One run: a throwaway database (SQLite file in a temp dir, or PostgreSQL `gdsm_pr
 3 campaigns), production settings (DEBUG off, collectstatic, HTTPS behind a proxy), gunicorn on
 loopback, and wrk with logged-in session cookies. Each page is driven the same way as /healthz/
 (no database, no session: the framework's own cost), measured in the same run; the figure that
-matters is each page's requests/s divided by that baseline (target: at least 0.5).
+matters is each page's requests/s divided by that baseline (target: at least 0.5). /healthz/ is
+also driven with a logged-in session cookie: every page requires login, so each pays for loading
+the session and the user before its view runs, and the ratio to that trivial logged-in request
+shows what the pages themselves cost.
 
     .venv/bin/python bench/load.py                 # SQLite
     .venv/bin/python bench/load.py --postgres      # PostgreSQL at 127.0.0.1:5432
@@ -106,7 +109,7 @@ def main():
 
     baseline_label, logged_in_label = targets[0][0], targets[-1][0]
     print(f"{'page':42} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'ratio':>6} {'ratio*':>6}")
-    below = []
+    below, below_logged_in = [], []
     for label, _path, _cookie in targets:
         runs = [r[label] for r in rounds]
         ratio = statistics.median(r[label]["rps"] / r[baseline_label]["rps"] for r in rounds)
@@ -116,12 +119,16 @@ def main():
         p95 = statistics.median(run["p95_ms"] for run in runs)
         errors = sum(run["errors"] for run in runs)
         print(f"{label:42} {rps:8.0f} {p50:8.1f} {p95:8.1f} {errors:7d} {ratio:6.2f} {logged_in_ratio:6.2f}")
-        if label in {page[0] for page in PAGES} and ratio < 0.5:
-            below.append(label)
+        if label in {page[0] for page in PAGES}:
+            below += [f"{label} (ratio {ratio:.2f})"] if ratio < 0.5 else []
+            below_logged_in += [f"{label} (ratio* {logged_in_ratio:.2f})"] if logged_in_ratio < 0.5 else []
     print("\n(medians over the rounds; ratio = page req/s ÷ /healthz/ req/s of the same round, anonymous;")
-    print(" ratio* = the same against /healthz/ with a logged-in session cookie, i.e. a trivial view")
-    print(" behind the session and user lookups that every logged-in page pays)")
-    print("Target: every page ≥ 0.50 of the baseline. " + ("Below: " + "; ".join(below) if below else "All met."))
+    print(" ratio* = the same against /healthz/ with a logged-in session cookie, i.e. the trivial view")
+    print(" behind the session and user lookups that every logged-in page pays before its view runs)")
+    print("Target: every page ≥ 0.50 of the trivial view.")
+    print("  against the logged-in trivial view (ratio*): " + ("below: " + "; ".join(below_logged_in)
+                                                             if below_logged_in else "all met"))
+    print("  against the anonymous /healthz/ (ratio):     " + ("below: " + "; ".join(below) if below else "all met"))
 
 
 if __name__ == "__main__":
