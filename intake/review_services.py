@@ -17,7 +17,7 @@ from quotas.services import ensure_province_room
 from . import review_selectors, selectors
 from .models import DeadlineExtension, Nomination, Slate, SlateEvent
 from .scoping import ensure_may_enter, ensure_may_review
-from .services import _save, ensure_entry_open, lock_city
+from .services import _save, ensure_entry_open, lock_city, nomination_for_writing
 from .uploads import stored_pdf
 
 REVIEW_FIELDS = (*Nomination.CHECK_FIELDS, "site_check_note", "paper_no")
@@ -62,14 +62,10 @@ def _province_save(nomination, user, reason, fields):
 
 def save_formal_review(nomination, *, user, **fields):
     """真实性 / 准确性 / 完整性, the site check note and the paper form's number of one nomination."""
-    ensure_may_enter(user, nomination.city)
     unknown = set(fields) - set(REVIEW_FIELDS)
     if unknown:
         raise ValueError(f"not formal review fields: {sorted(unknown)}")
-    with transaction.atomic():
-        lock_city(nomination.campaign, nomination.city)
-        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
-        ensure_entry_open(nomination.campaign, nomination.city)
+    with nomination_for_writing(nomination, user=user) as nomination:
         if nomination.status != Nomination.ENTERED:
             raise ValidationError(
                 "该推荐对象当前状态为“%(status)s”，不需要形式审查。", code="not_reviewable",

@@ -2,6 +2,7 @@
 imports, admin and commands alike: scope, deadline, quota (under the city's lock), credit code."""
 
 from collections import Counter
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -171,13 +172,21 @@ def import_nominations(*, user, campaign, city, rows, commit=True):
     return results
 
 
-def update_nomination(nomination, *, user, category=None, **fields):
-    """Change a nomination's columns, and possibly its category (which needs a place in the new one)."""
+@contextmanager
+def nomination_for_writing(nomination, *, user):
+    """The way into every city-side write of one nomination: the clerk's own city, inside a
+    transaction under the city's lock, the row read again under it, entry still open."""
     ensure_may_enter(user, nomination.city)
     with transaction.atomic():
         lock_city(nomination.campaign, nomination.city)
         nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
         ensure_entry_open(nomination.campaign, nomination.city)
+        yield nomination
+
+
+def update_nomination(nomination, *, user, category=None, **fields):
+    """Change a nomination's columns, and possibly its category (which needs a place in the new one)."""
+    with nomination_for_writing(nomination, user=user) as nomination:
         if nomination.status != Nomination.ENTERED:
             raise ValidationError(
                 "该推荐对象当前状态为“%(status)s”，不能修改。", code="not_editable",
@@ -202,11 +211,7 @@ def update_nomination(nomination, *, user, category=None, **fields):
 
 def withdraw_nomination(nomination, *, user, reason=""):
     """Give the place back; the row stays, with its history."""
-    ensure_may_enter(user, nomination.city)
-    with transaction.atomic():
-        lock_city(nomination.campaign, nomination.city)
-        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
-        ensure_entry_open(nomination.campaign, nomination.city)
+    with nomination_for_writing(nomination, user=user) as nomination:
         if nomination.status != Nomination.ENTERED:
             raise ValidationError("只有“已录入”的推荐对象可以撤回。", code="not_withdrawable")
         nomination.status = Nomination.WITHDRAWN
@@ -216,11 +221,7 @@ def withdraw_nomination(nomination, *, user, reason=""):
 
 def restore_nomination(nomination, *, user):
     """Take a withdrawn nomination back, if its place and its credit code are still free."""
-    ensure_may_enter(user, nomination.city)
-    with transaction.atomic():
-        lock_city(nomination.campaign, nomination.city)
-        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
-        ensure_entry_open(nomination.campaign, nomination.city)
+    with nomination_for_writing(nomination, user=user) as nomination:
         if nomination.status != Nomination.WITHDRAWN:
             raise ValidationError("只有“已撤回”的推荐对象可以恢复。", code="not_restorable")
         ensure_room(nomination.campaign, nomination.city, nomination.category)
