@@ -169,10 +169,9 @@ def place_slates(campaign, cities):
         slates.append(slate)
     if not slates:
         return 0
-    created = bulk_create_with_history(slates, Slate, batch_size=500, default_user=actor)
-    slates = {s.city_id: s for s in Slate.objects.filter(campaign=campaign, city__in=[s.city_id for s in created])}
+    slates = bulk_create_with_history(slates, Slate, batch_size=500, default_user=actor)  # with their ids
     events = []
-    for slate in slates.values():
+    for slate in slates:
         if slate.status == Slate.DRAFT:
             continue
         events.append(SlateEvent(slate=slate, kind=SlateEvent.SUBMITTED, actor=slate.submitted_by,
@@ -195,20 +194,20 @@ def fill_registry(campaign, total):
     actor = User.objects.filter(is_superuser=True).first()
     kinds = [RecognisedUnit.ENTERPRISE, RecognisedUnit.ENTERPRISE, RecognisedUnit.PLATFORM, RecognisedUnit.PROJECT]
     used_codes = set(RecognisedUnit.objects.values_list("credit_code", flat=True))
+    first = RecognisedUnit.objects.count() + 1
     units = []
     for i in range(missing):
         city = cities[i % len(cities)]
         units.append(RecognisedUnit(
-            name=f"{city.name}示范单位{len(used_codes) + i:04d}", credit_code=_credit_code(city, used_codes),
+            name=f"{city.name}示范单位{first + i:04d}", credit_code=_credit_code(city, used_codes),
             kind=kinds[i % len(kinds)], batch=1 + i % 4, city=city,
         ))
-    units = bulk_create_with_history(units, RecognisedUnit, batch_size=500, default_user=actor)
-    codes = [u.credit_code for u in units]
-    evaluated = RecognisedUnit.objects.filter(credit_code__in=codes, kind__in=RecognisedUnit.EVALUATED_KINDS)
+    units = bulk_create_with_history(units, RecognisedUnit, batch_size=500, default_user=actor)  # with their ids
+    evaluated = [unit for unit in units if unit.is_evaluated]
     filed = [
         UnitEvaluation(campaign=campaign, unit=unit, state=UnitEvaluation.FILED_ONLINE,
                        filed_on=date(campaign.year, 1, 1), updated_by=actor)
-        for unit in list(evaluated.order_by("pk"))[::3]
+        for unit in evaluated[::3]
     ]
     bulk_create_with_history(filed, UnitEvaluation, batch_size=500, default_user=actor)
     return len(units)

@@ -25,6 +25,7 @@ from django.test import Client
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from intake import review_services
 from intake.models import DeadlineExtension, Nomination, RecognisedUnit, Slate, SlateEvent, UnitEvaluation
 from tests.annex2_helpers import official_form
 from tests.factories import (
@@ -50,12 +51,9 @@ def snapshot():
     """Everything a write could touch: the rows, their history, the stored files."""
     from django.conf import settings
 
-    rows = {
-        model.__name__: sorted(map(repr, model.objects.values_list()))
-        for model in (Nomination, Slate, SlateEvent, RecognisedUnit, UnitEvaluation, DeadlineExtension)
-        for model in (model, getattr(model, "history", None) and model.history.model)
-        if model is not None
-    }
+    models = [Nomination, Slate, SlateEvent, RecognisedUnit, UnitEvaluation, DeadlineExtension]
+    models += [model.history.model for model in models if hasattr(model, "history")]
+    rows = {model.__name__: sorted(map(repr, model.objects.values_list())) for model in models}
     root = Path(settings.PRIVATE_MEDIA_ROOT)
     return rows | {"files": sorted(str(p) for p in root.rglob("*") if p.is_file()) if root.exists() else []}
 
@@ -130,6 +128,10 @@ def _select(ctx, client):
     return f"/nominations/{ctx['accepted'].pk}/select/", {}
 
 
+def _unselect(ctx, client):
+    return f"/nominations/{ctx['selected'].pk}/unselect/", {}
+
+
 def _evaluation(ctx, client):
     return f"/evaluation/units/{ctx['unit'].pk}/", {
         "state": "unable", "unable_reason": "other", "unable_detail": "搬迁省外", "explanation": pdf_upload(),
@@ -140,6 +142,14 @@ def _unit_new(ctx, client):
     return "/evaluation/units/new/", {
         "name": "新增示范单位", "credit_code": credit_code("441800"), "kind": "enterprise", "batch": "2",
         "city": city("qingyuan").pk, "is_active": "on",
+    }
+
+
+def _unit_edit(ctx, client):
+    unit = ctx["unit"]
+    return f"/evaluation/units/{unit.pk}/edit/", {
+        "name": "改名的示范单位", "credit_code": unit.credit_code, "kind": unit.kind, "batch": unit.batch,
+        "city": unit.city_id, "is_active": "on",
     }
 
 
@@ -163,8 +173,8 @@ WRITES = [
     ("formal-review", "qingyuan", _formal_review), ("upload", "qingyuan", _upload), ("submit", "qingyuan", _submit),
     ("annex2-import", "qingyuan", _annex2_import), ("evaluation", "qingyuan", _evaluation),
     ("accept", "province", _accept), ("return", "province", _return), ("paper", "province", _paper),
-    ("reject", "province", _reject), ("select", "province", _select),
-    ("unit-new", "province", _unit_new), ("extension", "province", _extension),
+    ("reject", "province", _reject), ("select", "province", _select), ("unselect", "province", _unselect),
+    ("unit-new", "province", _unit_new), ("unit-edit", "province", _unit_edit), ("extension", "province", _extension),
     ("registry-import", "province", _registry_import),
 ]
 
@@ -180,10 +190,11 @@ def writes_world(seeded):
     submitted = nominate("huizhou", "project")
     ready_slate("huizhou")
     submit("huizhou")
-    chosen = nominate("shaoguan", "project")
+    chosen, selected = nominate("shaoguan", "project"), nominate("shaoguan", "enterprise")
     accepted("shaoguan")
+    review_services.select_for_ministry(selected, user=user("province"))
     return {"own": own, "withdrawn": withdrawn, "submitted": submitted, "accepted": chosen,
-            "unit": recognised("qingyuan")}
+            "selected": selected, "unit": recognised("qingyuan")}
 
 
 @pytest.mark.parametrize("name,account,build", WRITES, ids=[w[0] for w in WRITES])
