@@ -125,11 +125,28 @@ class Annex2Summary:
     def total(self):
         return sum(r.used for r in self.quota_rows), sum(r.allowed for r in self.quota_rows)
 
+    @property
+    def cities_without_nominations(self):
+        return [r.city for r in self.quota_rows if r.used == 0]
+
+    @property
+    def without_nominations_text(self):
+        """The 汇总's line naming the cities that recommend nobody (未推荐)."""
+        cities = self.cities_without_nominations
+        if not cities:
+            return ""
+        return f"未推荐（{len(cities)} 个地市，无推荐对象）：{'、'.join(c.name for c in cities)}。"
+
 
 @dataclass
 class ProvinceAnnex2:
     summary: Annex2Summary
     sheets: list
+
+    def sheets_to_print(self, *, include_empty=False):
+        """The cities' sheets a printed document carries: only those with nominations (the 汇总 names
+        the others as 未推荐), or every city's when asked."""
+        return list(self.sheets) if include_empty else [s for s in self.sheets if s.row_count]
 
 
 def build_sheet(*, recommender, filler_name, filler_phone, nominations, categories=None, city=None, campaign=None):

@@ -1,6 +1,7 @@
 """/exports/annex2.xlsx, read back with openpyxl: the form to the cell, print setup, file name."""
 
 import io
+import unicodedata
 
 import pytest
 from django.core.cache import cache
@@ -78,7 +79,55 @@ def test_print_setup_and_borders(client_for):
     assert header.font.b and header.border.left.style == "thin" and header.border.bottom.style == "thin"
     assert ws["E7"].border.right.style == "thin"
     assert [ws.column_dimensions[c].width for c in "ABCDEF"] == [6, 30, 20, 10, 16, 26]
-    assert {"A2:F2", "B15:C15"} <= {str(r) for r in ws.merged_cells.ranges}  # the title; a project's name
+    assert {"A2:F2", "B16:C16"} <= {str(r) for r in ws.merged_cells.ranges}  # the title; a project's name
+
+
+def test_a_blank_row_between_the_two_platform_tables(client_for):
+    fill_qingyuan()
+    ws = workbook(client_for("qingyuan").get("/exports/annex2.xlsx"))["清远市"]
+    titles = {ws.cell(r, 2).value: r for r in range(1, ws.max_row + 1)}
+    shared, other = titles["平台名称（共享制造类）"], titles["平台名称（其他类）"]
+    assert ws.cell(shared + 1, 1).value == "（无）"  # the first table ends here …
+    assert other == shared + 3 and all(ws.cell(shared + 2, c).value is None for c in range(1, 7))  # … a gap
+    assert ws.cell(shared + 2, 1).border.top.style is None
+
+
+def units(text):
+    """Printed width in Excel's character units: a CJK or full-width character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def test_province_summary_prints_landscape_and_readable(client_for):
+    fill_qingyuan()
+    nominate("huizhou", "platform_shared", name="惠州共享工厂平台")
+    ws = workbook(client_for("province").get("/exports/annex2.xlsx"))["汇总"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    # Fitting one page wide scales the sheet by printable width / sheet width: readable means ≥ 85 %.
+    columns = "ABCDEFGHI"
+    sheet_px = sum(int(ws.column_dimensions[c].width * 7 + 5) for c in columns)
+    printable_px = (297 / 25.4 - ws.page_margins.left - ws.page_margins.right) * 96
+    assert printable_px / sheet_px >= 0.85, printable_px / sheet_px
+    # Category names (the list's 类别, the quota table's titles) fit their cells: no bracket wraps.
+    widths = {c: ws.column_dimensions[c].width for c in columns}
+    merged = {r.min_row * 100 + r.min_col: r for r in ws.merged_cells.ranges}
+    checked = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("示范") and len(cell.value) <= 12:
+                span = merged.get(cell.row * 100 + cell.column)
+                cols = range(span.min_col, span.max_col + 1) if span else [cell.column]
+                room = sum(widths[columns[c - 1]] for c in cols) - 1
+                assert units(cell.value) <= room, (cell.coordinate, cell.value, room)
+                checked += 1
+    assert checked >= 7
+
+
+def test_province_summary_lists_the_cities_without_nominations(client_for):
+    nominate("guangzhou", "enterprise", name="广州企业")
+    summary = sheet_rows(workbook(client_for("province").get("/exports/annex2.xlsx"))["汇总"])
+    line = next(r[0] for r in summary if str(r[0]).startswith("未推荐"))
+    assert line.startswith("未推荐（19 个地市，无推荐对象）：韶关市、珠海市") and "广州市" not in line
 
 
 def test_chinese_file_name_rfc5987(client_for):

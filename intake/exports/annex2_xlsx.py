@@ -21,7 +21,11 @@ from .base import Annex2Export
 
 FORM_WIDTHS = [6, 30, 20, 10, 16, 26]  # 序号 · 名称 · 示范模式/提供商 · 联系人 · 联系方式 · 电子邮箱
 EXTRA_WIDTHS = [22, 20]  # the import columns beside the form (EXTRA_HEADERS)
-SUMMARY_WIDTHS = [6, 9, 14, 30, 16, 21, 9, 14, 24]
+# The 汇总 prints landscape. Its list's columns (序号 · 推荐地市 · 类别 · 名称 · 示范模式或服务提供商 ·
+# 统一社会信用代码 · 联系人 · 联系方式 · 电子邮箱) also carry the quota table above it (地市 over A:B, 档次,
+# one category per column from D, 合计), so each is wide enough for both on one line: 类别 holds
+# 示范平台（共享制造类）, E its title, F an 18-character code. About 90 % on A4 landscape.
+SUMMARY_WIDTHS = [5, 9, 23, 28, 23, 20, 9, 14, 24]
 LINE_HEIGHT = 15  # points per printed line at 11 pt
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -80,14 +84,14 @@ def _unique_title(label, used):
     return title
 
 
-def _print_setup(ws, last_column, last_row, title_rows):
+def _print_setup(ws, last_column, last_row, title_rows, *, landscape=False):
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages tall as needed
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.6
+    ws.page_margins.left = ws.page_margins.right = 0.4 if landscape else 0.6
     ws.page_margins.top = ws.page_margins.bottom = 0.8
     ws.print_title_rows = title_rows
     ws.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
@@ -161,9 +165,9 @@ def _write_sheet(ws, sheet):
         row += 1
         _put(ws, row, 1, 6, section.heading, SECTION)
         ws.row_dimensions[row].height = 22
-        for table in section.tables:
+        for number, table in enumerate(section.tables):
             slots = _slots(len(table.headers))
-            row += 1
+            row += 1 if number == 0 else 2  # a blank row between two tables of a section, as the form has
             _table_row(ws, row, table.headers, slots, FORM_WIDTHS, [HEADER] * len(slots))
             for offset, title in enumerate(EXTRA_HEADERS):
                 _put(ws, row, 7 + offset, 7 + offset, title, EXTRA_HEADER)
@@ -207,6 +211,11 @@ def _write_summary(ws, summary):
     row += 1
     totals = ["合计", "", *(f"{u}/{a}" for u, a in summary.totals), "{}/{}".format(*summary.total)]
     _table_row(ws, row, totals, slots, SUMMARY_WIDTHS, [HEADER] * len(slots))
+    if summary.cities_without_nominations:
+        row += 1
+        text = summary.without_nominations_text
+        _put(ws, row, 1, last, text, TEXT)
+        _fit_height(ws, row, [(text, sum(SUMMARY_WIDTHS))])
 
     row += 2
     _put(ws, row, 1, last, "二、推荐对象清单", SECTION)
@@ -220,4 +229,4 @@ def _write_summary(ws, summary):
     for values in summary.rows:
         row += 1
         _table_row(ws, row, [int(values[0]), *values[1:]], slots, SUMMARY_WIDTHS, styles)
-    _print_setup(ws, last, row, "1:2")
+    _print_setup(ws, last, row, "1:2", landscape=True)

@@ -13,7 +13,9 @@ from ..exports import EXPORTS, CjkFontMissing, content_disposition, render_cache
 @require_safe
 def annex2_export(request, extension):
     """`?city=<division code>` (a clerk's own city whatever is asked: another city is a 404),
-    `?campaign=<year>` (default: the current one)."""
+    `?campaign=<year>` (default: the current one). The province-wide PDF prints the sheets of the
+    cities with nominations only (the 汇总 lists the others as 未推荐), every city's with `?all=1`;
+    the workbook always has every city's sheet."""
     export = EXPORTS[extension]()
     campaign = selectors.get_campaign(request.GET.get("campaign"))
     city = scoping.get_city_for_user(request.user, request.GET.get("city") or None)
@@ -21,7 +23,8 @@ def annex2_export(request, extension):
         sheets, summary = [annex2.city_sheet(campaign, city)], None
     else:
         province = annex2.province_annex2(campaign, scoping.visible_cities(request.user))
-        sheets, summary = province.sheets, province.summary
+        every_city = extension != "pdf" or request.GET.get("all") == "1"
+        sheets, summary = province.sheets_to_print(include_empty=every_city), province.summary
     return _send(request, export, campaign, sheets, summary)
 
 
@@ -30,9 +33,7 @@ def province_selection_export(request, extension):
     """The province's own selection for the ministry, 推荐单位 广东省工业和信息化厅 (reviewers)."""
     scoping.ensure_may_review(request.user)
     campaign = selectors.get_campaign(request.GET.get("campaign"))
-    sheet = review_selectors.province_selection_sheet(
-        campaign, filler_name=request.user.get_full_name() or request.user.username
-    )
+    sheet = review_selectors.province_selection_sheet(campaign)
     return _send(request, EXPORTS[extension](), campaign, [sheet], None)
 
 
