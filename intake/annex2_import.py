@@ -21,9 +21,9 @@ from datetime import date, datetime
 from django.core.exceptions import FieldDoesNotExist
 
 from .forms import normalize_phone
-from .models import Category, DemoMode, Nomination
+from .models import Category, City, DemoMode, Nomination
 from .uploads import UploadRejected
-from .validators import normalize_credit_code
+from .validators import SHENZHEN_NAME, names_shenzhen, normalize_credit_code
 
 MAX_ROWS = 2000  # far more than any city's sheet; stops reading a sheet of junk early
 MAX_COLUMNS = 40
@@ -228,12 +228,45 @@ def parse_workbook(workbook, city):
             )
         sheets = own
     sheet = sheets[0]
+    _ensure_own_recommender(sheet, city)
     if not sheet.rows:
         raise UploadRejected(
             "工作表“%(sheet)s”中的附件2没有填写任何推荐对象，没有可导入的内容。", code="upload_empty",
             params={"sheet": sheet.title},
         )
     return sheet
+
+
+RECOMMENDER_RE = re.compile(r"推荐单位[^：:]*[：:](.*?)(?=填报人|联系电话|$)")
+PROVINCE_WORDS = ("广东省工业和信息化厅", "省工业和信息化厅", "省工信厅")
+
+
+def _ensure_own_recommender(sheet, city):
+    """A sheet whose 推荐单位 names another city (or Shenzhen, or the province's own list) is another
+    recommender's Annex 2: importing it would enter that city's nominees as this city's. A blank
+    推荐单位 (the official form filled in by hand) is fine."""
+    found = RECOMMENDER_RE.search(normalize_title(sheet.header_line))
+    recommender = found.group(1) if found else ""
+    if not recommender or city.name.removesuffix("市") in recommender:
+        return
+    other = next((c.name for c in City.objects.exclude(pk=city.pk) if c.name.removesuffix("市") in recommender), None)
+    if other is None and names_shenzhen(recommender):
+        other = SHENZHEN_NAME
+    if other is None and any(word in recommender for word in PROVINCE_WORDS):
+        other = "广东省工业和信息化厅（省推荐名单）"
+    if other is not None:
+        raise UploadRejected(
+            "工作表“%(sheet)s”的推荐单位为“%(recommender)s”，是%(other)s的附件2，不是%(city)s的。"
+            "只能导入本市的汇总表：请上传%(city)s的附件2，或核对推荐单位后重新上传。",
+            code="upload_other_recommender",
+            params={"sheet": sheet.title, "recommender": recommender, "other": other, "city": city.name},
+        )
+
+
+def _names_own_city(text, city):
+    """A 示范城市 row names the importing city (清远市, 清远, 清远市人民政府…), or only the kind."""
+    text = normalize_title(text)
+    return not text or text.startswith(city.name.removesuffix("市")) or text in ("工业设计特色类", "其他类")
 
 
 def prepare_rows(raw_rows, city, *, categories=None, demo_modes=None):
@@ -263,9 +296,12 @@ def prepare_rows(raw_rows, city, *, categories=None, demo_modes=None):
             if kind is None and values.get("name"):
                 row.problem("city_kind", "请在城市名称后注明类别，如“清远市（工业设计特色类）”或“清远市（其他类）”。")
             fields["city_kind"] = kind or ""
-            named = values.get("name", "").split("（")[0]
-            if named and city.name not in named and named not in ("工业设计特色类", "其他类"):
-                row.notes.append(f"表中城市名称为“{named}”，将作为{city.name}自身的示范城市推荐录入。")
+            named = normalize_title(values.get("name", "")).split("（")[0]
+            if not _names_own_city(named, city):
+                row.problem(
+                    "name", f"表中城市名称为“{named}”，不是{city.name}：示范城市只能推荐本市自身"
+                    f"（由本市人民政府申报）。请删除该行，或改为“{city.name}（工业设计特色类）”或“{city.name}（其他类）”。",
+                )
         else:
             fields["name"] = values.get("name", "")
             fields["credit_code"] = normalize_credit_code(values.get("credit_code", ""))

@@ -63,10 +63,10 @@ def sheet_rows(ws):
     return out
 
 
-def official_form(rows_by_table, *, credit_column=True, offset=1):
+def official_form(rows_by_table, *, credit_column=True, offset=1, recommender=""):
     """The blank official form as a clerk fills it in by hand: titles wrapped as in the notice,
     numbered blank lines, phone numbers typed as numbers, the table not starting in column A, and
-    (when `credit_column`) a 统一社会信用代码 column added at the end."""
+    (when `credit_column`) a 统一社会信用代码 column added at the end; `recommender` as typed in 推荐单位."""
     wb = SafeWorkbook()
     ws = wb.active
 
@@ -75,7 +75,7 @@ def official_form(rows_by_table, *, credit_column=True, offset=1):
 
     put("附件2")
     put("服务型制造示范推荐汇总表")
-    put("推荐单位（盖章）：", None, "填报人：", None, "联系电话：")
+    put(f"推荐单位（盖章）：{recommender}", None, "填报人：", None, "联系电话：")
     extra = ["统一社会信用代码"] if credit_column else []
     tables = [
         ("一、示范企业", ["序号", "企业名称", "示范模式", "联系人", "联系方式", "电子邮箱", *extra], "enterprise", 3),

@@ -44,7 +44,7 @@ def problems_of(response):
     return {row.raw.row: row.problems for row in response.context["rows"]}
 
 
-def test_round_trip_export_then_import_into_an_empty_city_of_the_same_tier(client_for):
+def test_round_trip_export_then_import_again(client_for):
     for name in ("甲智能装备有限公司", FORMULA_NAMES[0]):
         nominate("qingyuan", "enterprise", name=name)
     nominate("qingyuan", "platform_shared", name="共享工厂平台", provider="公共服务提供商")
@@ -52,31 +52,83 @@ def test_round_trip_export_then_import_into_an_empty_city_of_the_same_tier(clien
     nominate("qingyuan", "project", name="丙项目", contact_phone="0763-3361234")
     nominate("qingyuan", "city", city_kind="industrial_design")
     campaign = open_campaign()
-    exported = client_for("qingyuan").get("/exports/annex2.xlsx").content
+    client = client_for("qingyuan")
+    exported = client.get("/exports/annex2.xlsx").content
     before = annex2.city_sheet(campaign, city("qingyuan"))
-    for n in Nomination.objects.filter(city__slug="qingyuan"):  # frees the credit codes for Huizhou
+    for n in Nomination.objects.filter(city__slug="qingyuan"):  # frees the places and the credit codes
         services.withdraw_nomination(n, user=user("qingyuan"))
 
-    client = client_for("huizhou")  # same tier as Qingyuan (其他地市), nothing entered yet
     response = preview(client, exported)
     assert response.status_code == 200 and response.context["problem_count"] == 0
-    assert counted("huizhou") == 0  # a preview writes nothing
+    assert counted("qingyuan") == 0  # a preview writes nothing
     assert "确认导入以上 6 个推荐对象" in response.content.decode()
     done = confirm(client, response)
     assert "已从“附件2.xlsx”导入 6 个推荐对象" in done.content.decode()
 
-    after = annex2.city_sheet(campaign, city("huizhou"))
+    after = annex2.city_sheet(campaign, city("qingyuan"))
     for old, new in zip(before.sections, after.sections, strict=True):
         for old_table, new_table in zip(old.tables, new.tables, strict=True):
-            if old_table.category.is_city:
-                assert [r[1] for r in new_table.rows] == ["惠州市（工业设计特色类）"]
-                assert [r[2:] for r in new_table.rows] == [r[2:] for r in old_table.rows]
-            else:
-                assert new_table.rows == old_table.rows
-                assert new_table.extras == old_table.extras
-    assert Nomination.objects.get(city__slug="huizhou", name=FORMULA_NAMES[0]).category_id == "enterprise"
-    created = Nomination.objects.filter(city__slug="huizhou").first()
-    assert created.history.first().history_user == user("huizhou")
+            assert new_table.rows == old_table.rows
+            assert new_table.extras == old_table.extras
+    created = Nomination.objects.get(city__slug="qingyuan", name=FORMULA_NAMES[0], status=Nomination.ENTERED)
+    assert created.category_id == "enterprise"
+    assert created.history.first().history_user == user("qingyuan")
+
+
+def test_another_citys_sheet_is_refused(client_for):
+    """Guangzhou uploading Qingyuan's Annex 2 (推荐单位 清远市工业和信息化局) would enter Qingyuan's nominees
+    and Qingyuan's city nomination as Guangzhou's."""
+    nominate("qingyuan", "project", name="清远项目")
+    nominate("qingyuan", "city", city_kind="other")
+    exported = client_for("qingyuan").get("/exports/annex2.xlsx").content
+    client = client_for("guangzhou")
+    response = preview(client, exported)
+    page = response.content.decode()
+    assert "推荐单位为“清远市工业和信息化局”" in page and "不是广州市的" in page
+    assert response.context.get("rows") is None and "annex2_import" not in client.session
+    assert counted("guangzhou") == 0
+
+
+@pytest.mark.parametrize("recommender", ["清远市工信局", "深圳市工业和信息化局", "广东省工业和信息化厅"])
+def test_hand_filled_sheet_naming_another_recommender_is_refused(client_for, recommender):
+    content = official_form({"project": [["手填项目", "陈三", 13800138003, "c@example.cn", credit_code("441300")]]},
+                            recommender=recommender)
+    response = preview(client_for("huizhou"), content)
+    assert "只能导入本市的汇总表" in response.content.decode() and counted("huizhou") == 0
+
+
+@pytest.mark.parametrize("recommender", ["", "惠州市工业和信息化局", "惠州市工信局"])
+def test_own_or_blank_recommender_is_accepted(client_for, recommender):
+    content = official_form({"project": [["手填项目", "陈三", 13800138003, "c@example.cn", credit_code("441300")]]},
+                            recommender=recommender)
+    response = preview(client_for("huizhou"), content)
+    assert response.context["problem_count"] == 0, problems_of(response)
+
+
+@pytest.mark.parametrize("named", ["清远市（其他类）", "广州市（工业设计特色类）", "深圳市（其他类）"])
+def test_city_row_naming_another_city_is_a_problem(client_for, named):
+    response = preview(client_for("huizhou"), official_form({"city": [[named, "陈四", 13800138004, "d@example.cn"]]}))
+    (problems,) = problems_of(response).values()
+    assert any("不是惠州市" in p and "只能推荐本市自身" in p for p in problems)
+    assert 'id="confirm-form"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("named", ["惠州市（其他类）", "惠州（工业设计特色类）", "惠州市人民政府（其他类）"])
+def test_city_row_naming_the_own_city_is_fine(client_for, named):
+    response = preview(client_for("huizhou"), official_form({"city": [[named, "陈四", 13800138004, "d@example.cn"]]}))
+    assert response.context["problem_count"] == 0, problems_of(response)
+
+
+def test_full_width_values_of_a_hand_filled_sheet_are_normalised(client_for):
+    code = credit_code("441300")
+    wide = "".join(chr(ord(ch) + 0xFEE0) for ch in code)  # as a Chinese input method types it
+    rows = [["手填项目", "陈三", "１３８００１３８００３", "ｃ＠ｅｘａｍｐｌｅ．ｃｎ", wide]]
+    client = client_for("huizhou")
+    response = preview(client, official_form({"project": rows}))
+    assert response.context["problem_count"] == 0, problems_of(response)
+    confirm(client, response)
+    n = Nomination.objects.get(city__slug="huizhou")
+    assert (n.credit_code, n.contact_phone, n.contact_email) == (code, "13800138003", "c@example.cn")
 
 
 def test_hand_filled_official_form(client_for):
