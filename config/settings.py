@@ -22,6 +22,9 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG")
+# Under DEBUG a 404 still shows the site's own page (intake/notfound.py); a developer who wants
+# Django's technical 404 (every URL pattern) sets DEBUG_TECHNICAL_404=1.
+TECHNICAL_404 = DEBUG and env_bool("DEBUG_TECHNICAL_404")
 # The fallback key is only good for a laptop: `check --deploy` flags it (security.W009).
 SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-local-only-never-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
@@ -50,6 +53,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "intake.notfound.SiteNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -152,6 +156,9 @@ STORAGES = {
         )
     },
 }
+
+# Files browsers ask for at the site's root (favicon.ico), served by WhiteNoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # Source maps are only read by browser developer tools: compressing them (Brotli, slow) made
 # collectstatic take over a minute for nothing.

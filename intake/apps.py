@@ -6,4 +6,6 @@ class IntakeConfig(AppConfig):
     verbose_name = "推荐填报"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import admin_names, checks  # noqa: F401  (checks registers the system checks)
+
+        admin_names.apply()
