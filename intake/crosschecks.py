@@ -1,4 +1,8 @@
-"""Warnings shown to the provincial reviewer (never blocks): things a clerk cannot see from one city.
+"""Warnings about nominations (never blocks), computed here and nowhere else.
+
+What a nomination's own columns raise (`own_warnings`) is shown to the city when it saves
+(`entry_warnings`) and to the provincial reviewer in review; what needs other cities' data is
+for the reviewer only (`warnings_for`):
 
 - The same credit code in two cities. The database allows only one *counted* nomination per code
   and campaign, so what a reviewer needs to see is the trace of a clash: the code also entered by
@@ -6,13 +10,16 @@
 - The same name under a different credit code in another city: a mistyped code, or one unit
   nominated twice under two codes.
 - A credit code registered in another city than the recommending one (allowed; worth a look).
-- An enterprise whose service revenue is below 30 % of its operating revenue, and a platform in
-  operation for less than 2 years at the city's deadline (42号 notice; "in principle").
+- A name ending in 分公司, 分厂, 办事处…: a branch is not an independent legal person (the notice
+  requires one).
+- An enterprise whose service revenue is below the campaign's share of its operating revenue
+  (30 %), and a platform in operation for less than the campaign's years (2) on the application
+  date (截至申报日, `Campaign.cutoff_date`, the same for every city): 42号 notice, "in principle".
 - A nominee already recognised by the ministry in batches 1–4 (the evaluation registry, matched by
   `intake.evaluation.selectors.recognitions_for`).
 
-Everything is computed from one query over the campaign's nominations (plus deadlines and city
-prefixes), so a page showing warnings costs the same whatever the number of cities or rows.
+Everything is computed from one query over the campaign's nominations (plus city prefixes), so a
+page showing warnings costs the same whatever the number of cities or rows.
 """
 
 import re
@@ -21,15 +28,13 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.utils import timezone
-
 from . import selectors
 from .evaluation.selectors import recognitions_for
 from .models import Category, City, Nomination
 from .validators import credit_code_region_warning
 
-MIN_SERVICE_REVENUE_SHARE = Decimal("30")
-MIN_PLATFORM_YEARS = 2
+# Units that are not legal persons of their own (分支机构): the notice asks for 独立法人资格.
+BRANCH_SUFFIXES = ("分公司", "分厂", "办事处", "代表处", "分支机构")
 
 _NAME_NOISE = re.compile(r"[\s\u3000()（）\[\]【】·.,，。\"“”'‘’-]")
 _FIELDS = ("id", "city_id", "category_id", "name", "credit_code", "status", "service_revenue_share",
@@ -68,7 +73,6 @@ def _check(campaign, city=None):
     names = {c.pk: c.name for c in cities}
     by_prefix = {c.region_prefix: c.name for c in cities}
     by_id = {c.pk: c for c in cities}
-    deadlines = selectors.deadlines_for(campaign, cities)
     statuses = dict(Nomination.STATUS_CHOICES)
     counted = [row for row in rows if row["status"] in Nomination.COUNTED_STATUSES]
     recognised = recognitions_for(SimpleNamespace(pk=row["id"], **row) for row in counted)
@@ -100,37 +104,67 @@ def _check(campaign, city=None):
                         f"{names[other['city_id']]}推荐了同名的“{other['name']}”，统一社会信用代码不同"
                         f"（{other['credit_code'] or '未填写'}），请核实是否为同一单位或代码填写有误。"
                     )
-            region = credit_code_region_warning(row["credit_code"], by_id[row["city_id"]], by_prefix)
-            if region:
-                found.append(region.removeprefix("提示："))
         unit = recognised.get(row["id"])
         if unit is not None:
             found.append(
                 f"已于{unit.get_batch_display()}获评工业和信息化部服务型制造示范（“{unit.name}”），"
                 "请核实是否重复申报。"
             )
-        found.extend(_condition_warnings(row, deadlines[row["city_id"]]))
+        found.extend(own_warnings(SimpleNamespace(**row), campaign, by_id[row["city_id"]], by_prefix))
         if found:
             result[row["id"]] = found
     return rows, result
 
 
-def _condition_warnings(row, deadline):
-    if row["category_id"] == Category.ENTERPRISE:
-        share = row["service_revenue_share"]
-        if share is None:
-            return ["未填写服务收入占营业收入比重，无法核对“原则上不低于 30%”的条件。"]
-        if share < MIN_SERVICE_REVENUE_SHARE:
-            return [f"服务收入占营业收入比重为 {share}%，低于 30%（42号通知：原则上不低于 30%）。"]
-    if row["category_id"] in Category.PLATFORMS:
-        launched = row["platform_launch_date"]
-        if launched is None:
-            return ["未填写平台上线运营时间，无法核对“运营满 2 年”的条件。"]
-        cutoff = timezone.localtime(deadline).date()
-        if years_after(launched, MIN_PLATFORM_YEARS) > cutoff:
-            return [
-                f"平台于 {launched:%Y-%m-%d} 上线运营，截至推荐截止日 {cutoff:%Y-%m-%d} 运营不满 "
-                f"{MIN_PLATFORM_YEARS} 年。"
-            ]
-    return []
+def entry_warnings(nomination):
+    """What the city sees when it saves `nomination`: the warnings of its own columns, the same
+    the reviewer sees for them (never another city's data)."""
+    return own_warnings(nomination, nomination.campaign, nomination.city, selectors.cities_by_prefix())
 
+
+def own_warnings(n, campaign, city, cities_by_prefix):
+    """The warnings `n`'s own columns raise (`n`: a Nomination or a row with its attributes)."""
+    found = []
+    if n.category_id != Category.CITY:
+        region = credit_code_region_warning(n.credit_code, city, cities_by_prefix)
+        if region:
+            found.append(region.removeprefix("提示："))
+        branch = branch_office_warning(n.name)
+        if branch:
+            found.append(branch)
+    found.extend(_condition_warnings(n, campaign))
+    return found
+
+
+def branch_office_warning(name):
+    """A name that ends like a branch's (分公司, 分厂, 办事处 …, brackets and spaces aside), else None."""
+    compact = normalize_name(name)
+    suffix = next((s for s in BRANCH_SUFFIXES if compact.endswith(s)), None)
+    if suffix is None:
+        return None
+    return (
+        f"名称“{name}”以“{suffix}”结尾：{suffix}等分支机构不具有独立法人资格，而申报主体须具有独立法人资格。"
+        "请核实，如属分支机构，应由具有独立法人资格的总公司（总厂）申报。"
+    )
+
+
+def percent(value):
+    """A percentage's number without trailing zeros: 30.00 → 30, 29.50 → 29.5."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def _condition_warnings(n, campaign):
+    if n.category_id == Category.ENTERPRISE:
+        share, minimum = n.service_revenue_share, percent(campaign.min_service_revenue_share)
+        if share is None:
+            return [f"未填写服务收入占营业收入比重，无法核对“原则上不低于 {minimum}%”的条件。"]
+        if share < campaign.min_service_revenue_share:
+            return [f"服务收入占营业收入比重为 {share}%，低于 {minimum}%（申报条件：原则上不低于 {minimum}%）。"]
+    if n.category_id in Category.PLATFORMS:
+        years, launched = campaign.min_platform_years, n.platform_launch_date
+        if launched is None:
+            return [f"未填写平台上线运营时间，无法核对“截至申报日运营满 {years} 年”的条件。"]
+        cutoff = campaign.cutoff_date
+        if years_after(launched, years) > cutoff:
+            return [f"平台于 {launched:%Y-%m-%d} 上线运营，截至申报日 {cutoff:%Y-%m-%d} 运营不满 {years} 年。"]
+    return []

@@ -1,28 +1,74 @@
 """Forms: one nomination form whose fields follow the category's Annex 2 columns."""
 
-import re
-
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from .models import ENTRY_FIELDS, Category, DemoMode, Nomination, Slate
-from .validators import normalize_credit_code, validate_phone
+from .crosschecks import percent
+from .models import (
+    ENTRY_FIELDS,
+    MINISTRY_PLATFORM,
+    MINISTRY_PLATFORM_URL,
+    Category,
+    DemoMode,
+    Nomination,
+    ProvinceContact,
+    Slate,
+)
+from .validators import (  # noqa: F401 - normalize_phone: the Annex 2 import takes it from here
+    normalize_credit_code,
+    normalize_email,
+    normalize_form_no,
+    normalize_phone,
+    validate_phone,
+)
 
 HELP_TEXTS = {
-    "credit_code": "18 位，见营业执照；第 3–8 位为登记地行政区划代码，须为广东省（44 开头）。",
+    "credit_code": "18 位，见营业执照；第 3–8 位为登记地行政区划代码，须为广东省（44 开头），深圳市注册的除外。",
     "contact_phone": "手机号，或带区号的固定电话，如 020-83133359。",
-    "electronic_no": "申报主体在“服务型制造公共服务平台”在线填报后获得的编号，地市须核对纸质材料编号与之一致。",
-    "service_revenue_share": "服务收入占营业收入的比重，原则上不低于 30%（工信厅政法函〔2023〕42号）。",
-    "platform_launch_date": "截至申报日平台应已运营满 2 年。",
+    "electronic_no": f"申报主体在“{MINISTRY_PLATFORM}”（{MINISTRY_PLATFORM_URL}）在线填报后获得的编号，"
+                     "地市须核对纸质材料编号与之一致。",
     "provider": "平台属于公共服务提供商或应用服务提供商，按申报书填写。",
     "city_kind": "示范城市分为工业设计特色类和其他类。",
 }
+EMPTY_CHOICE = "请选择"
 
 
-def normalize_phone(value):
-    return re.sub(r"[\s()（）]", "", value or "")
+def label_empty_choices(form):
+    """Drop-downs start with 请选择, not Django's "---------" (every form of the site calls this)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = EMPTY_CHOICE
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field.widget, forms.RadioSelect):
+            field.choices = [(value, EMPTY_CHOICE if value == "" and label == "---------" else label)
+                             for value, label in field.choices]
+
+
+# Fields that fold what an input method typed (full-width digits, ideographic spaces) before any
+# check runs: the same functions the models' own validation uses (validators.py).
+class _Normalised:
+    normalize = staticmethod(lambda value: value)
+
+    def to_python(self, value):
+        return super().to_python(self.normalize(value) if isinstance(value, str) else value)
+
+
+class CreditCodeField(_Normalised, forms.CharField):
+    normalize = staticmethod(normalize_credit_code)
+
+
+class PhoneField(_Normalised, forms.CharField):
+    normalize = staticmethod(normalize_phone)
+
+
+class EmailField(_Normalised, forms.EmailField):
+    normalize = staticmethod(normalize_email)
+
+
+class FormNoField(_Normalised, forms.CharField):
+    normalize = staticmethod(normalize_form_no)
 
 
 class NominationForm(forms.ModelForm):
@@ -30,11 +76,12 @@ class NominationForm(forms.ModelForm):
     (the view then builds the form for the category posted, so its own columns are asked for)."""
 
     # Wider than the 18 characters stored: a code typed with spaces or dashes is cleaned first.
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=30)
+    credit_code = CreditCodeField(label="统一社会信用代码", max_length=30)
 
     class Meta:
         model = Nomination
         fields = list(dict.fromkeys(f for names in ENTRY_FIELDS.values() for f in names))
+        field_classes = {"contact_phone": PhoneField, "contact_email": EmailField, "electronic_no": FormNoField}
 
     def __init__(self, *args, category, allow_category_change=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +103,9 @@ class NominationForm(forms.ModelForm):
             self.fields["city_kind"].required = True
         if "platform_launch_date" in self.fields:
             self.fields["platform_launch_date"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        for name, text in HELP_TEXTS.items():
+        if "service_revenue_share" in self.fields:
+            self.fields["service_revenue_share"].widget.attrs.update(min="0", max="100", step="0.01")
+        for name, text in {**HELP_TEXTS, **self._condition_help()}.items():
             if name in self.fields:
                 self.fields[name].help_text = text
         for field in self.fields.values():
@@ -70,14 +119,21 @@ class NominationForm(forms.ModelForm):
                 help_text="改为其他类别须该类别仍有名额；保存后表单会按新类别显示应填写的栏目。",
             )
             self.order_fields(["category"])
+        label_empty_choices(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
 
-    def clean_credit_code(self):
-        return normalize_credit_code(self.cleaned_data.get("credit_code"))
-
-    def clean_contact_phone(self):
-        return normalize_phone(self.cleaned_data.get("contact_phone"))
+    def _condition_help(self):
+        """The campaign's own thresholds (admins edit them with the campaign)."""
+        campaign = self.instance.campaign if self.instance.campaign_id else None
+        if campaign is None:
+            return {}
+        return {
+            "service_revenue_share": f"填写百分数（0–100），原则上不低于 {percent(campaign.min_service_revenue_share)}%"
+                                     "；低于时可以保存，省厅审核时会看到提示。",
+            "platform_launch_date": f"截至申报日（{campaign.cutoff_date:%Y-%m-%d}）平台应已运营满 "
+                                    f"{campaign.min_platform_years} 年；不满时可以保存，省厅审核时会看到提示。",
+        }
 
     def clean_name(self):
         return (self.cleaned_data.get("name") or "").strip()
@@ -133,22 +189,39 @@ class WithdrawForm(forms.Form):
 
 
 class SlateContactForm(forms.ModelForm):
+    """填报人 and 联系电话 of an Annex 2 header: a city's on its slate."""
+
     class Meta:
         model = Slate
         fields = ["filler_name", "filler_phone"]
+        field_classes = {"filler_phone": PhoneField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["filler_name"].required = True
         self.fields["filler_phone"].required = True
+        self.fields["filler_name"].error_messages["required"] = "请填写填报人。"
+        self.fields["filler_phone"].error_messages["required"] = "请填写联系电话。"
         self.fields["filler_phone"].help_text = "印在附件2汇总表的表头。"
         self.helper = FormHelper()
         self.helper.form_tag = False
 
+    def clean_filler_name(self):
+        return (self.cleaned_data.get("filler_name") or "").strip()
+
     def clean_filler_phone(self):
-        phone = normalize_phone(self.cleaned_data.get("filler_phone"))
+        phone = self.cleaned_data.get("filler_phone")
         validate_phone(phone)
         return phone
+
+
+class ProvinceContactForm(SlateContactForm):
+    """The same two fields for the province's own selection sheet."""
+
+    class Meta:
+        model = ProvinceContact
+        fields = ["filler_name", "filler_phone"]
+        field_classes = {"filler_phone": PhoneField}
 
 
 class LoginForm(AuthenticationForm):
@@ -183,7 +256,7 @@ class FormalReviewForm(forms.Form):
         self.fields["paper_no"].widget.attrs["placeholder"] = "纸质申报书上的编号"
 
     def clean_paper_no(self):
-        return (self.cleaned_data.get("paper_no") or "").strip()
+        return normalize_form_no(self.cleaned_data.get("paper_no"))
 
 
 class SlateUploadForm(forms.Form):

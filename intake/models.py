@@ -1,14 +1,29 @@
 """The intake's domain: cities, categories, campaigns, nominations and the people entering them."""
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .uploads import private_upload_to
-from .validators import validate_credit_code, validate_phone
+from .validators import (
+    normalize_credit_code,
+    normalize_email,
+    normalize_form_no,
+    normalize_phone,
+    validate_credit_code,
+    validate_phone,
+)
+
+# The ministry's platform where applicants register, fill in and export their forms, and where the
+# evaluations are filed (notice 三、四); named with its address wherever the pages mention it.
+MINISTRY_PLATFORM = "服务型制造公共服务平台"
+MINISTRY_PLATFORM_URL = "https://selection.csoma.org.cn"
 
 
 class City(models.Model):
@@ -103,6 +118,22 @@ class Campaign(models.Model):
     evaluation_online_deadline = models.DateTimeField("评估评价网上填报截止", null=True, blank=True)
     evaluation_explanation_deadline = models.DateTimeField("无法填报书面说明截止", null=True, blank=True)
     is_open = models.BooleanField("开放填报", default=True)
+    # The notice's conditions a reviewer checks, "in principle" (42号): data of each campaign, so an
+    # admin changes them with the campaign when a new notice changes them.
+    min_service_revenue_share = models.DecimalField(
+        "示范企业服务收入占营业收入比重下限（%）", max_digits=5, decimal_places=2, default=Decimal("30"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="42号通知：原则上不低于 30%。低于此值时地市保存和省厅审核都会看到提示（不阻止提交）。",
+    )
+    min_platform_years = models.PositiveSmallIntegerField(
+        "示范平台运营年限下限（年）", default=2, validators=[MaxValueValidator(50)],
+        help_text="42号通知：截至申报日运营满 2 年。不满时地市保存和省厅审核都会看到提示（不阻止提交）。",
+    )
+    application_date = models.DateField(
+        "截至申报日", null=True, blank=True,
+        help_text="计算平台运营年限的基准日（42号通知：截至申报日），全省各地市相同，不随个别地市延期改变。"
+                  "不填时取本批次推荐截止时间的日期。",
+    )
     history = HistoricalRecords()
 
     objects = CampaignQuerySet.as_manager()
@@ -113,6 +144,11 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def cutoff_date(self):
+        """The day a platform's years in operation are counted to (截至申报日)."""
+        return self.application_date or timezone.localtime(self.submission_deadline).date()
 
 
 class DeadlineExtension(models.Model):
@@ -173,6 +209,11 @@ class User(AbstractUser):
     def sees_all_cities(self):
         return self.is_superuser or self.role in (self.PROVINCE, self.ADMIN)
 
+    @property
+    def display_name(self):
+        """How pages name a person: 清远市填报员 rather than the login name."""
+        return self.get_full_name() or self.username
+
 
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email", "electronic_no")
 # The columns a clerk fills in per category (Annex 2's columns plus the checks' inputs).
@@ -187,7 +228,7 @@ CATEGORY_SPECIFIC_FIELDS = {"demo_mode", "service_revenue_share", "provider", "p
 
 
 def _form_no(value):
-    return "".join((value or "").split()).upper()
+    return normalize_form_no(value).upper()
 
 
 class Nomination(models.Model):
@@ -221,7 +262,11 @@ class Nomination(models.Model):
     electronic_no = models.CharField("申报系统电子编号", max_length=60, blank=True)
     paper_no = models.CharField("纸质材料编号", max_length=60, blank=True)
     service_revenue_share = models.DecimalField(
-        "服务收入占营业收入比重（%）", max_digits=5, decimal_places=2, null=True, blank=True
+        "服务收入占营业收入比重（%）", max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[
+            MinValueValidator(0, "服务收入占营业收入比重应在 0 到 100 之间（单位为 %%），请填写百分数，如 35.5。"),
+            MaxValueValidator(100, "服务收入占营业收入比重应在 0 到 100 之间（单位为 %%），请填写百分数，如 35.5。"),
+        ],
     )
     platform_launch_date = models.DateField("平台上线运营时间", null=True, blank=True)
     status = models.CharField("状态", max_length=20, choices=STATUS_CHOICES, default=ENTERED, db_index=True)
@@ -282,6 +327,15 @@ class Nomination(models.Model):
     @property
     def pending_checks(self):
         return [self._meta.get_field(f).verbose_name for f in self.CHECK_FIELDS if not getattr(self, f)]
+
+    def clean_fields(self, exclude=None):
+        # What was typed, in its plain form before it is checked, whichever path wrote it.
+        self.credit_code = normalize_credit_code(self.credit_code)
+        self.contact_phone = normalize_phone(self.contact_phone)
+        self.contact_email = normalize_email(self.contact_email)
+        self.electronic_no = normalize_form_no(self.electronic_no)
+        self.paper_no = normalize_form_no(self.paper_no)
+        super().clean_fields(exclude)
 
     def clean(self):
         """What each category requires beyond the common columns of Annex 2."""
@@ -407,6 +461,10 @@ def account_note(batch):
     return "沿用 2022 年发放的账号登录填报"
 
 
+# The city bureaus' own accounts on the ministry's platform (notice 五(一)).
+CITY_BUREAU_ACCOUNT_NOTE = "各地市工业和信息化局沿用 2022 年发放的账号登录"
+
+
 class RecognisedUnit(models.Model):
     """A unit the ministry recognised in batches 1–4, kept by admins and the province.
 
@@ -479,6 +537,10 @@ class RecognisedUnit(models.Model):
     def is_evaluated(self):
         return self.kind in self.EVALUATED_KINDS
 
+    def clean_fields(self, exclude=None):
+        self.credit_code = normalize_credit_code(self.credit_code)
+        super().clean_fields(exclude)
+
     def clean(self):
         errors = {}
         self.name = (self.name or "").strip()
@@ -544,3 +606,28 @@ class UnitEvaluation(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.campaign.year} {self.get_state_display()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The province's own Annex 2 (its selection for the ministry)
+# ---------------------------------------------------------------------------------------------
+
+
+class ProvinceContact(models.Model):
+    """填报人 and 联系电话 on the province's own selection sheet, one pair per campaign, as a city
+    keeps its own on its slate; written by `review_services.save_province_contact`."""
+
+    campaign = models.OneToOneField(
+        Campaign, models.PROTECT, related_name="province_contact", verbose_name="遴选批次"
+    )
+    filler_name = models.CharField("填报人", max_length=50)
+    filler_phone = models.CharField("联系电话", max_length=30, validators=[validate_phone])
+    updated_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name="最后修改人")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "省推荐名单填报人"
+
+    def __str__(self):
+        return f"{self.campaign} 省推荐名单填报人"

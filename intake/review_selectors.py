@@ -11,7 +11,7 @@ from quotas.selectors import province_selected, quota_matrix, quota_table
 
 from . import crosschecks, selectors
 from .annex2 import PROVINCE_RECOMMENDER, build_sheet
-from .models import Category, Nomination, Slate
+from .models import Category, Nomination, ProvinceContact, Slate
 
 
 def local_minutes(moment):
@@ -156,15 +156,21 @@ def selection_candidates(campaign):
     return grouped
 
 
-def province_selection_sheet(campaign, *, filler_name="", filler_phone=""):
-    """The Annex 2 content of the province's own selection; 推荐单位 is the department. Renderers
-    (XLSX/PDF, issue 3) take this sheet as they take a city's."""
+def province_contact(campaign):
+    """The province's 填报人 and 联系电话 for `campaign`, unsaved (blank) until a reviewer sets them."""
+    return ProvinceContact.objects.filter(campaign=campaign).first() or ProvinceContact(campaign=campaign)
+
+
+def province_selection_sheet(campaign, *, contact=None):
+    """The Annex 2 content of the province's own selection; 推荐单位 is the department, 填报人 and
+    联系电话 the province's own (`province_contact`). Renderers take this sheet as they take a city's."""
+    contact = contact or province_contact(campaign)
     nominations = (
         province_selected(campaign)
         .select_related("demo_mode")
         .order_by("category__order", "city__code", "created_at", "pk")
     )
     return build_sheet(
-        recommender=PROVINCE_RECOMMENDER, filler_name=filler_name, filler_phone=filler_phone,
+        recommender=PROVINCE_RECOMMENDER, filler_name=contact.filler_name, filler_phone=contact.filler_phone,
         nominations=nominations, campaign=campaign,
     )

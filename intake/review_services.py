@@ -15,9 +15,9 @@ from quotas.locking import lock_objects
 from quotas.services import ensure_province_room
 
 from . import review_selectors, selectors
-from .models import DeadlineExtension, Nomination, Slate, SlateEvent
+from .models import DeadlineExtension, Nomination, ProvinceContact, Slate, SlateEvent
 from .scoping import ensure_may_enter, ensure_may_review
-from .services import _save, ensure_entry_open, lock_city, nomination_for_writing
+from .services import _save, clean_filler, ensure_entry_open, lock_city, nomination_for_writing
 from .uploads import stored_pdf
 
 REVIEW_FIELDS = (*Nomination.CHECK_FIELDS, "site_check_note", "paper_no")
@@ -297,3 +297,17 @@ def unselect_for_ministry(nomination, *, user):
         slate = Slate.objects.get(campaign=nomination.campaign, city=nomination.city)
         _event(slate, SlateEvent.UNSELECTED, user, f"“{nomination.name}”", nomination)
     return nomination
+
+
+def save_province_contact(*, user, campaign, filler_name, filler_phone):
+    """填报人 and 联系电话 printed on the province's own selection sheet for `campaign`."""
+    ensure_may_review(user)
+    filler_name, filler_phone = clean_filler(filler_name, filler_phone)
+    with transaction.atomic():
+        lock_province(campaign)  # two reviewers saving at once: one row, the last one wins
+        contact = ProvinceContact.objects.select_for_update().filter(campaign=campaign).first()
+        contact = contact or ProvinceContact(campaign=campaign)
+        contact.filler_name, contact.filler_phone, contact.updated_by = filler_name, filler_phone, user
+        contact._history_user = user
+        contact.save()
+    return contact

@@ -1,5 +1,8 @@
 """Reads the views, exports and commands share."""
 
+from datetime import datetime
+
+from django.db import models
 from django.http import Http404
 from django.utils import timezone
 
@@ -92,7 +95,7 @@ def history_of(obj):
                     v for v in (change.old, change.new) if v not in (None, "")
                 )
     names = {
-        model: {str(pk): str(row) for pk, row in model._default_manager.in_bulk(list(pks)).items()}
+        model: {str(pk): _name(row) for pk, row in model._default_manager.in_bulk(list(pks)).items()}
         for model, pks in wanted.items()
     }
     rows = []
@@ -109,13 +112,23 @@ def history_of(obj):
     return rows
 
 
+def _name(row):
+    """A related row as people know it: a user by their display name (清远市填报员), not the login."""
+    return getattr(row, "display_name", None) or str(row)
+
+
 def _display(field, value, names):
+    """A recorded value as the pages word it: choices by their label, 是/否, people by name, local time."""
     if value in (None, ""):
         return "（空）"
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if field.is_relation:
         return names.get(field.related_model, {}).get(str(value), value)
+    if isinstance(field, models.BooleanField):
+        return "是" if value else "否"
+    if isinstance(field, models.DateTimeField) and isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
     return value
 
 

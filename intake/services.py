@@ -14,6 +14,7 @@ from quotas.services import QuotaExceeded, ensure_room
 from . import selectors
 from .models import CATEGORY_SPECIFIC_FIELDS, ENTRY_FIELDS, Nomination, Slate
 from .scoping import ensure_may_enter
+from .validators import normalize_phone, validate_phone
 
 EDITABLE_FIELDS = frozenset(f for names in ENTRY_FIELDS.values() for f in names)
 
@@ -231,9 +232,26 @@ def restore_nomination(nomination, *, user):
         return _save(nomination, user, reason="恢复")
 
 
+def clean_filler(filler_name, filler_phone):
+    """填报人 and 联系电话 of an Annex 2 header, checked and in their plain form (a city's or the
+    province's), or ValidationError naming the field."""
+    filler_name, filler_phone = (filler_name or "").strip(), normalize_phone(filler_phone)
+    errors = {}
+    if not filler_name:
+        errors["filler_name"] = ValidationError("请填写填报人。", code="required")
+    try:
+        validate_phone(filler_phone)
+    except ValidationError as exc:
+        errors["filler_phone"] = exc
+    if errors:
+        raise ValidationError(errors)
+    return filler_name, filler_phone
+
+
 def save_slate_contact(*, user, campaign, city, filler_name, filler_phone):
     """填报人 and 联系电话 printed on the city's Annex 2."""
     ensure_may_enter(user, city)
+    filler_name, filler_phone = clean_filler(filler_name, filler_phone)
     with transaction.atomic():
         lock_city(campaign, city)  # a submission of the slate cannot slip in between
         ensure_entry_open(campaign, city)

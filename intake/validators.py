@@ -1,6 +1,14 @@
-"""Checks on what a clerk types, with messages that say what to fix."""
+"""Checks on what a clerk types, with messages that say what to fix.
+
+Every value typed by hand is normalised first, by one function per kind (`normalize_credit_code`,
+`normalize_phone`, `normalize_email`, `normalize_form_no`), on every path: forms, imports and the
+models' own validation. A Chinese input method types full-width digits and letters (９１４４…,
+ｘ＠ｙ．ｃｎ) and ideographic spaces; NFKC folds them to their ASCII forms, so what the clerk sees
+as a correct code is checked as one.
+"""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from stdnum.cn import uscc
@@ -8,16 +16,57 @@ from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
 GUANGDONG_PREFIX = "44"
+# Shenzhen (440300) is not one of the recommending cities (不含深圳): it recommends to the ministry
+# itself. One rule for entry, imports and the registry of recognised units.
+SHENZHEN_CODE = "440300"
+SHENZHEN_PREFIX = SHENZHEN_CODE[:4]
+SHENZHEN_NAME = "深圳市"
+SHENZHEN_REASON = "深圳市注册的单位由深圳市直接向工业和信息化部推荐，不属于本次地市推荐范围"
 # Landline with area code (020-83133359, 0763-1234567, optional extension) or a mainland mobile.
 PHONE_RE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?)$")
 
 
+def fold_width(value):
+    """Full-width and compatibility characters to their plain forms (NFKC), e.g. ９１４４ → 9144."""
+    return unicodedata.normalize("NFKC", value or "")
+
+
+def _without_spaces(value):
+    return "".join(fold_width(value).split())
+
+
 def normalize_credit_code(value):
-    return uscc.compact(value or "")
+    """The 18 characters as printed on the licence: folded, without spaces or dashes, upper case."""
+    return uscc.compact(_without_spaces(value))
+
+
+def normalize_phone(value):
+    return re.sub(r"[()]", "", _without_spaces(value))
+
+
+def normalize_email(value):
+    return _without_spaces(value)
+
+
+def normalize_form_no(value):
+    """An application's number (the ministry platform's electronic number, the paper form's)."""
+    return _without_spaces(value)
+
+
+def is_shenzhen_code(code):
+    """A credit code registered in Shenzhen (characters 3–6 are 4403)."""
+    return normalize_credit_code(code)[2:6] == SHENZHEN_PREFIX
+
+
+def names_shenzhen(text):
+    """A place typed in a list (地市 column): 深圳, 深圳市, 440300 or one of its districts 4403xx."""
+    text = _without_spaces(text)
+    return "深圳" in text or (len(text) == 6 and text.startswith(SHENZHEN_PREFIX) and text.isdigit())
 
 
 def validate_credit_code(value):
-    """GB 32100 check character (python-stdnum) and registration in Guangdong (characters 3–4 = 44)."""
+    """GB 32100 check character (python-stdnum), registration in Guangdong (characters 3–4 = 44),
+    and not in Shenzhen."""
     code = normalize_credit_code(value)
     try:
         uscc.validate(code)
@@ -44,6 +93,12 @@ def validate_credit_code(value):
             code="credit_code_not_guangdong",
             params={"region": code[2:8]},
         )
+    if is_shenzhen_code(code):
+        raise ValidationError(
+            "统一社会信用代码第 3–8 位为登记地行政区划代码（%(region)s，深圳市）。%(reason)s。",
+            code="credit_code_shenzhen",
+            params={"region": code[2:8], "reason": SHENZHEN_REASON},
+        )
 
 
 def credit_code_region_warning(code, city, cities_by_prefix):
@@ -66,8 +121,7 @@ def credit_code_region_warning(code, city, cities_by_prefix):
 
 
 def validate_phone(value):
-    compact = re.sub(r"[\s()（）]", "", value or "")
-    if not PHONE_RE.match(compact):
+    if not PHONE_RE.match(normalize_phone(value)):
         raise ValidationError(
             "联系方式应为 11 位手机号（如 13800138000）或带区号的固定电话（如 020-83133359，分机可写在后面）。",
             code="phone",

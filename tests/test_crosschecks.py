@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from intake import services
@@ -67,12 +68,14 @@ def test_service_revenue_share(seeded):
     ok = nominate("qingyuan", "enterprise", service_revenue_share=Decimal("30"))
     missing = nominate("qingyuan", "enterprise")
     warnings = warnings_for(open_campaign())
-    assert warnings[low.pk] == ["服务收入占营业收入比重为 29.99%，低于 30%（42号通知：原则上不低于 30%）。"]
+    assert warnings[low.pk] == ["服务收入占营业收入比重为 29.99%，低于 30%（申报条件：原则上不低于 30%）。"]
     assert ok.pk not in warnings
     assert "未填写服务收入占营业收入比重" in warnings[missing.pk][0]
 
 
-def test_platform_age_at_the_city_deadline(seeded):
+def test_platform_age_at_the_application_date(seeded):
+    """Counted to the campaign's application date (截至申报日), by default the deadline's day; the
+    same for every city, so one city's extension does not change it."""
     deadline_day = timezone.localdate() + timedelta(days=30)
     set_deadline(deadline_day)
     two_years = years_after(deadline_day, -2)
@@ -80,13 +83,54 @@ def test_platform_age_at_the_city_deadline(seeded):
     exactly = nominate("qingyuan", "platform_other", platform_launch_date=two_years)
     missing = nominate("huizhou", "platform_shared")
     warnings = warnings_for(open_campaign())
-    assert f"截至推荐截止日 {deadline_day:%Y-%m-%d} 运营不满 2 年" in warnings[young.pk][0]
+    assert f"截至申报日 {deadline_day:%Y-%m-%d} 运营不满 2 年" in warnings[young.pk][0]
     assert exactly.pk not in warnings
     assert "未填写平台上线运营时间" in warnings[missing.pk][0]
-    # The city's own extension moves its cut-off, and the young platform reaches two years.
     DeadlineExtension.objects.create(campaign=open_campaign(), city=city("qingyuan"),
                                      deadline=timezone.now() + timedelta(days=60))
+    assert young.pk in warnings_for(open_campaign())
+    # The admin sets the application date: the young platform reaches two years by then.
+    campaign = open_campaign()
+    campaign.application_date = deadline_day + timedelta(days=1)
+    campaign.save()
     assert young.pk not in warnings_for(open_campaign())
+
+
+def test_thresholds_are_the_campaigns(seeded):
+    campaign = open_campaign()
+    share = nominate("qingyuan", "enterprise", service_revenue_share=Decimal("27"))
+    platform = nominate("qingyuan", "platform_other",
+                        platform_launch_date=years_after(campaign.cutoff_date, -1) - timedelta(days=10))
+    assert share.pk in warnings_for(campaign) and platform.pk in warnings_for(campaign)
+    campaign.min_service_revenue_share = Decimal("25")
+    campaign.min_platform_years = 1
+    campaign.save()
+    assert warnings_for(open_campaign()) == {}
+    campaign.min_service_revenue_share = Decimal("27.5")
+    campaign.save()
+    assert warnings_for(open_campaign())[share.pk] == [
+        "服务收入占营业收入比重为 27.00%，低于 27.5%（申报条件：原则上不低于 27.5%）。"
+    ]
+
+
+@pytest.mark.parametrize("name", [
+    "广东某某科技有限公司广州分公司", "某某电器（佛山）分厂", "某某集团清远办事处 ", "某某公司（清远分公司）",
+    "某某有限公司驻粤代表处",
+])
+def test_branch_office_is_a_warning(seeded, name):
+    n = nominate("qingyuan", "project", name=name)
+    assert any("不具有独立法人资格" in w for w in warnings_for(open_campaign())[n.pk])
+
+
+@pytest.mark.parametrize("name", ["广东分公司管理咨询有限公司", "某某分厂路科技有限公司", "清远市办事处服务中心项目"])
+def test_a_branch_word_inside_a_name_is_no_warning(seeded, name):
+    n = nominate("qingyuan", "project", name=name)
+    assert n.pk not in warnings_for(open_campaign())
+
+
+def test_city_nominates_itself_without_branch_or_region_warning(seeded):
+    n = nominate("qingyuan", "city")
+    assert n.pk not in warnings_for(open_campaign())
 
 
 def test_leap_day():

@@ -90,7 +90,9 @@ def test_selection_sheet(seeded):
     accepted("huizhou")
     for n in (b, a, c):
         review_services.select_for_ministry(n, user=user("province"))
-    sheet = province_selection_sheet(open_campaign(), filler_name="王审核", filler_phone="020-83133359")
+    review_services.save_province_contact(user=user("province"), campaign=open_campaign(), filler_name="王审核",
+                                          filler_phone="020-83133359")
+    sheet = province_selection_sheet(open_campaign())
     header = (sheet.recommender, sheet.filler_name, sheet.filler_phone)
     assert header == ("广东省工业和信息化厅", "王审核", "020-83133359")
     assert sheet.city is None and sheet.campaign == open_campaign()

@@ -3,11 +3,12 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from ..models import City, DeadlineExtension, RecognisedUnit, UnitEvaluation
-from ..validators import normalize_credit_code
+from ..forms import EMPTY_CHOICE, CreditCodeField, label_empty_choices
+from ..models import MINISTRY_PLATFORM, City, DeadlineExtension, RecognisedUnit, UnitEvaluation
 
 
-def _helper():
+def _helper(form):
+    label_empty_choices(form)
     helper = FormHelper()
     helper.form_tag = False
     return helper
@@ -19,11 +20,11 @@ class EvaluationStateForm(forms.Form):
         label="网上填报日期", required=False,
         # ISO, the only value an <input type="date"> shows (the locale's 2023/05/18 stays blank)
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="选择“已在线填报”时填写：该单位在服务型制造公共服务平台完成填报的日期。",
+        help_text=f"选择“已在线填报”时填写：该单位在{MINISTRY_PLATFORM}完成填报的日期。",
         error_messages={"invalid": "日期格式不正确，应类似 2023-05-18。"},
     )
     unable_reason = forms.ChoiceField(
-        label="无法填报原因", required=False, choices=[("", "——")] + UnitEvaluation.REASON_CHOICES,
+        label="无法填报原因", required=False, choices=[("", EMPTY_CHOICE)] + UnitEvaluation.REASON_CHOICES,
         help_text="选择“无法填报”时填写，如公司经营状态变更为吊销、注销、停业、清算。",
     )
     unable_detail = forms.CharField(
@@ -36,7 +37,7 @@ class EvaluationStateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = _helper(self)
         self.fields["state"].error_messages["required"] = "请选择填报状态。"
 
     @classmethod
@@ -49,7 +50,7 @@ class EvaluationStateForm(forms.Form):
 
 class RecognisedUnitForm(forms.ModelForm):
     # Wider than the 18 characters stored: a code typed with spaces or dashes is cleaned first.
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=30, required=False,
+    credit_code = CreditCodeField(label="统一社会信用代码", max_length=30, required=False,
                                   help_text="示范城市不填；其他类别必填（18 位，见营业执照）。")
 
     class Meta:
@@ -58,14 +59,11 @@ class RecognisedUnitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = _helper(self)
         self.fields["city"].queryset = City.objects.all()
         for field in self.fields.values():
             verb = "请选择" if isinstance(field, forms.ChoiceField) else "请填写"
             field.error_messages["required"] = f"{verb}{field.label}。"
-
-    def clean_credit_code(self):
-        return normalize_credit_code(self.cleaned_data.get("credit_code"))
 
 
 class ExtensionForm(forms.Form):
@@ -83,7 +81,7 @@ class ExtensionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = _helper(self)
         for field in self.fields.values():
             verb = "请选择" if isinstance(field, forms.ChoiceField) else "请填写"
             field.error_messages["required"] = f"{verb}{field.label}。"
@@ -94,4 +92,4 @@ class RegistryUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = _helper(self)

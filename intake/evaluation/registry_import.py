@@ -23,7 +23,7 @@ from django.db.models import Q
 
 from ..models import BATCH_CHOICES, City, RecognisedUnit
 from ..scoping import ensure_may_oversee_evaluation
-from ..validators import normalize_credit_code, validate_credit_code
+from ..validators import SHENZHEN_REASON, fold_width, names_shenzhen, normalize_credit_code, validate_credit_code
 from ..xlsx import SafeWorkbook, open_uploaded_workbook
 from . import services
 
@@ -239,11 +239,11 @@ class RegistryImporter:
                 f"批次“{batch_text}”无法识别，应为 1、2、3、4 或 第一批 至 第四批。" if batch_text
                 else "请填写认定批次（1–4 或 第一批 至 第四批）。"
             )
-        city_text = re.sub(r"\s", "", _text(raw["city"]))
+        city_text = re.sub(r"\s", "", fold_width(_text(raw["city"])))
         city = self.cities.get(city_text)
         if city is None:
-            if "深圳" in city_text:
-                problems.append("深圳市不在本系统的推荐地市之列（直接向工业和信息化部报送），请删除该行。")
+            if names_shenzhen(city_text):
+                problems.append(f"深圳市不在本系统的推荐地市之列：{SHENZHEN_REASON}。请删除该行。")
             elif city_text:
                 problems.append(f"地市“{city_text}”无法识别，请填写地市名称（如 清远市）或行政区划代码（如 441800）。")
             else:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from quotas.locking import lock_objects
 
-from ..models import DeadlineExtension, RecognisedUnit, UnitEvaluation
+from ..models import MINISTRY_PLATFORM, DeadlineExtension, RecognisedUnit, UnitEvaluation
 from ..scoping import ensure_may_oversee_evaluation, ensure_may_report_evaluation
 from ..uploads import UploadRejected, stored_pdf, validate_pdf
 from . import selectors
@@ -98,7 +98,7 @@ def _state_errors(campaign, state, filed_on, unable_reason, unable_detail, expla
     if state == UnitEvaluation.FILED_ONLINE:
         today = timezone.localdate()
         if filed_on is None:
-            errors["filed_on"] = "请填写该单位在服务型制造公共服务平台完成网上填报的日期。"
+            errors["filed_on"] = f"请填写该单位在{MINISTRY_PLATFORM}完成网上填报的日期。"
         elif filed_on > today:
             errors["filed_on"] = f"网上填报日期不能晚于今天（{today:%Y-%m-%d}），请核对。"
         elif filed_on.year != campaign.year:
