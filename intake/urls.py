@@ -24,6 +24,7 @@ urlpatterns = [
     path("review/<str:code>/return/", review.slate_return, name="slate_return"),
     path("review/<str:code>/paper/", review.slate_paper, name="slate_paper"),
     path("selection/", review.province_selection, name="province_selection"),
+    path("selection/contact/", review.province_contact, name="province_contact"),
     # Annex 2 export and import (issue 3)
     path("exports/annex2.xlsx", exports.annex2_export, {"extension": "xlsx"}, name="annex2_xlsx"),
     path("exports/annex2.pdf", exports.annex2_export, {"extension": "pdf"}, name="annex2_pdf"),

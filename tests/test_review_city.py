@@ -141,7 +141,7 @@ def test_paper_copies_recorded(client_for, submitted):
     assert "已登记 3 个推荐对象的纸质申报书份数" in response.content.decode()
     assert {n.pk: n.paper_copies for n in Nomination.objects.all()} == {a.pk: 2, b.pk: 1, c.pk: 2}
     home = province.get(f"/?campaign={year()}").content.decode()
-    assert "两份齐全 2/3" in home
+    assert "纸质申报书<wbr>收齐" in home and ">2/3 个</td>" in home
     event = SlateEvent.objects.get(kind=SlateEvent.PAPER)
     assert "甲项目”2 份" in event.note and event.actor.username == "province"
 

@@ -9,12 +9,11 @@ from django.views.decorators.http import require_POST
 from quotas.selectors import quota_table
 from quotas.services import ensure_room
 
-from .. import scoping, selectors, services
+from .. import crosschecks, scoping, selectors, services
 from ..evaluation.selectors import recognitions_for
 from ..forms import NominationFilterForm, NominationForm, SlateContactForm, WithdrawForm
 from ..models import Category, Nomination
 from ..pagecache import cached_page
-from ..validators import credit_code_region_warning
 from .review import province_overview
 
 
@@ -23,6 +22,11 @@ def home(request):
     campaign = selectors.get_campaign(request.GET.get("campaign"))
     if request.user.sees_all_cities:
         return _province_home(request, campaign)
+    return _city_home(request, campaign)
+
+
+def _city_home(request, campaign, slate_form=None):
+    """The city's home; `slate_form`: the Annex 2 header form as posted, when it was refused."""
     city = request.user.city
     slate = selectors.slate_for(campaign, city)
     by_category = selectors.nominations_by_category(campaign, city)
@@ -36,7 +40,7 @@ def home(request):
         "entry_open": selectors.entry_is_open(campaign, city, deadline=deadline),
         "deadline_open": selectors.deadline_open(campaign, city, deadline=deadline),
         "slate": slate,
-        "slate_form": SlateContactForm(instance=slate),
+        "slate_form": slate_form or SlateContactForm(instance=slate),
         "recognitions": recognitions,
         "campaigns": selectors.all_campaigns(),
     })
@@ -89,10 +93,13 @@ def nomination_new(request, category):
                 user=request.user, campaign=campaign, city=city, category=category, **form.entry_fields()
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # Quota full or entry closed meanwhile: said once, in the banner above the form.
+            blocked = _entry_blocker(campaign, city, category)
+            if blocked is None:
+                form.add_error(None, exc)
         else:
             messages.success(request, f"已录入{category.name}“{nomination.name}”。")
-            _warn_about_region(request, nomination)
+            _warn(request, nomination)
             return redirect("home")
     line = next(line for line in quota_table(campaign, city) if line.category.code == category.code)
     return render(request, "intake/nomination_form.html", {
@@ -104,7 +111,10 @@ def nomination_new(request, category):
 @cached_page
 def nomination_detail(request, pk):
     nomination = scoping.get_nomination_for_user(request.user, pk)
-    may_edit = scoping.may_enter(request.user, nomination.city) and nomination.status == Nomination.ENTERED
+    blocker = _entry_blocker(nomination.campaign, nomination.city)
+    may_enter = scoping.may_enter(request.user, nomination.city)
+    # While entry is closed (deadline, a slate with the province) the page shows values, not inputs.
+    may_edit = may_enter and nomination.status == Nomination.ENTERED and blocker is None
     form = None
     if may_edit:
         category = nomination.category
@@ -121,22 +131,26 @@ def nomination_detail(request, pk):
                     **form.entry_fields(),
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                blocker = _entry_blocker(nomination.campaign, nomination.city)
+                if blocker is None:
+                    form.add_error(None, exc)
+                else:  # closed meanwhile: said once, in the banner; the values are shown as saved
+                    form = None
+                    nomination.refresh_from_db()
             else:
                 messages.success(request, f"已保存“{nomination.name}”的修改。")
-                _warn_about_region(request, nomination)
+                _warn(request, nomination)
                 return redirect("nomination_detail", pk=nomination.pk)
-    elif request.method == "POST":
+    elif request.method == "POST" and not (may_enter and blocker is not None):
         raise PermissionDenied("该推荐对象不能由您修改。")
-    blocker = _entry_blocker(nomination.campaign, nomination.city)
     return render(request, "intake/nomination_detail.html", {
         "nomination": nomination,
         "form": form,
-        "may_enter": scoping.may_enter(request.user, nomination.city),
+        "may_enter": may_enter,
         "entry_open": blocker is None,
-        "entry_closed_reason": blocker,
+        "entry_closed_reason": blocker if may_enter else None,
         "history": selectors.history_of(nomination),
-        "region_warning": _region_warning(nomination),
+        "warnings": crosschecks.entry_warnings(nomination) if nomination.is_counted else [],
         "recognitions": recognitions_for([nomination]),
     })
 
@@ -179,13 +193,12 @@ def slate_contact(request):
                 user=request.user, campaign=campaign, city=request.user.city, **form.cleaned_data
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form.add_error(None, exc)
         else:
             messages.success(request, "已保存填报人和联系电话。")
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-    return redirect(f"/?campaign={campaign.year}")
+            return redirect(f"/?campaign={campaign.year}")
+    # Refused: the home page again with what was typed, the faulty field marked.
+    return _city_home(request, campaign, slate_form=form)
 
 
 def _entry_blocker(campaign, city, category=None):
@@ -199,13 +212,7 @@ def _entry_blocker(campaign, city, category=None):
     return None
 
 
-def _region_warning(nomination):
-    if not nomination.credit_code:
-        return None
-    return credit_code_region_warning(nomination.credit_code, nomination.city, selectors.cities_by_prefix())
-
-
-def _warn_about_region(request, nomination):
-    warning = _region_warning(nomination)
-    if warning:
-        messages.warning(request, warning)
+def _warn(request, nomination):
+    """The warnings the province will see about what was just saved, shown to the city now."""
+    for warning in crosschecks.entry_warnings(nomination):
+        messages.warning(request, f"提示：{warning}")

@@ -11,7 +11,7 @@ from quotas.selectors import province_quota_table, quota_table
 
 from .. import crosschecks, review_selectors, review_services, scoping, selectors
 from ..charts import stacked_bars
-from ..forms import RejectForm, ReturnSlateForm
+from ..forms import ProvinceContactForm, RejectForm, ReturnSlateForm
 from ..models import Category, Nomination
 from ..pagecache import cached_page
 
@@ -153,18 +153,41 @@ def nomination_reject(request, pk):
 @cached_page
 def province_selection(request):
     scoping.ensure_may_review(request.user)
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    return _selection_page(request, selectors.get_campaign(request.GET.get("campaign")))
+
+
+def _selection_page(request, campaign, contact_form=None):
+    """`contact_form`: the 填报人/联系电话 form as posted, when it was refused."""
     candidates = review_selectors.selection_candidates(campaign)
     warnings = crosschecks.warnings_for(campaign)
     lines = province_quota_table(campaign)
+    contact = review_selectors.province_contact(campaign)
     return render(request, "intake/province_selection.html", {
         "campaign": campaign,
         "sections": [
             (line, [(n, warnings.get(n.pk, [])) for n in candidates.get(line.category.code, [])]) for line in lines
         ],
-        "sheet": review_selectors.province_selection_sheet(campaign),
+        "sheet": review_selectors.province_selection_sheet(campaign, contact=contact),
+        "contact_form": contact_form or ProvinceContactForm(instance=contact),
         "campaigns": selectors.all_campaigns(),
     })
+
+
+@require_POST
+def province_contact(request):
+    """The province's own 填报人 and 联系电话 for one campaign's selection sheet."""
+    scoping.ensure_may_review(request.user)
+    campaign = selectors.get_campaign(request.POST.get("campaign"))
+    form = ProvinceContactForm(request.POST)
+    if form.is_valid():
+        try:
+            review_services.save_province_contact(user=request.user, campaign=campaign, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已保存省推荐名单附件2的填报人和联系电话。")
+            return redirect(_selection_url(campaign))
+    return _selection_page(request, campaign, contact_form=form)
 
 
 def _selection_url(campaign):

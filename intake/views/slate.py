@@ -54,7 +54,10 @@ def slate_page(request):
         "city": city,
         "slate": slate,
         "rows": [(n, FormalReviewForm(nomination=n, read_only=closed_reason is not None)) for n in nominations],
-        "problems": [" ".join(p.messages) for p in review_selectors.submission_problems(campaign, city, slate=slate)],
+        # With the province, the slate's state is shown as a state, not as reasons it cannot be submitted.
+        "problems": [] if slate.is_frozen else [
+            " ".join(p.messages) for p in review_selectors.submission_problems(campaign, city, slate=slate)
+        ],
         "closed_reason": closed_reason,
         "entry_open": closed_reason is None,
         "deadline": selectors.deadline_for(campaign, city),
