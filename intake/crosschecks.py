@@ -159,7 +159,9 @@ def _condition_warnings(n, campaign):
         if share is None:
             return [f"未填写服务收入占营业收入比重，无法核对“原则上不低于 {minimum}%”的条件。"]
         if share < campaign.min_service_revenue_share:
-            return [f"服务收入占营业收入比重为 {share}%，低于 {minimum}%（申报条件：原则上不低于 {minimum}%）。"]
+            return [
+                f"服务收入占营业收入比重为 {percent(share)}%，低于 {minimum}%（申报条件：原则上不低于 {minimum}%）。"
+            ]
     if n.category_id in Category.PLATFORMS:
         years, launched = campaign.min_platform_years, n.platform_launch_date
         if launched is None:

@@ -36,13 +36,14 @@ def test_clerk_fills_the_quota_and_is_refused_one_more(seeded, site):
     assert "示范项目 2/2" in row and "名额已满" in row
     assert site.page.locator("#quota-table a:has-text('新增示范项目')").count() == 0
 
-    # One more, by typing the address: the form says why before anything is typed …
+    # One more, by typing the address: the form says why, once, before anything is typed, and
+    # is shown read-only.
     site.open("/nominations/new/project/")
     blocked = site.page.inner_text("#entry-blocked")
     assert "（2/2）" in blocked and "不能再增加" in blocked
-    # … and refuses it when saved anyway.
-    site.fill_nomination(project_fields(3))
-    assert any("名额上限 2 个（2/2）" in e for e in site.form_errors()), site.form_errors()
+    assert site.page.inner_text("main").count("名额上限 2 个（2/2）") == 1 and not site.form_errors()
+    assert site.page.locator("#id_name").is_disabled()
+    assert site.page.locator("main button[type=submit]:has-text('保存')").is_disabled()
     assert Nomination.objects.filter(city=city("qingyuan"), category_id="project", status="entered").count() == 2
     assert not site.csp_violations, site.csp_violations
 

@@ -109,7 +109,7 @@ def test_thresholds_are_the_campaigns(seeded):
     campaign.min_service_revenue_share = Decimal("27.5")
     campaign.save()
     assert warnings_for(open_campaign())[share.pk] == [
-        "服务收入占营业收入比重为 27.00%，低于 27.5%（申报条件：原则上不低于 27.5%）。"
+        "服务收入占营业收入比重为 27%，低于 27.5%（申报条件：原则上不低于 27.5%）。"
     ]
 
 
@@ -149,7 +149,7 @@ def test_shown_on_review_page_and_counted_on_overview(client_for, seeded):
     nominate("qingyuan", "enterprise", service_revenue_share=Decimal("80"))
     province = client_for("province")
     page = province.get(f"/review/441800/?campaign={open_campaign().year}").content.decode()
-    assert "服务收入占营业收入比重为 12.50%" in page and "1 项警示" in page
+    assert "服务收入占营业收入比重为 12.5%" in page and "1 项警示" in page
     assert warning_counts(open_campaign()) == {city("qingyuan").pk: 1}
     assert low.pk in warnings_for(open_campaign(), city("qingyuan"))
     assert warnings_for(open_campaign(), city("huizhou")) == {}

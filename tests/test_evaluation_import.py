@@ -223,3 +223,24 @@ def test_template_and_export_import_again(province):
 def test_cities_cannot_import(client_for, seeded):
     assert client_for("qingyuan").post("/evaluation/import/", {"file": xlsx_upload(GOOD)}).status_code == 403
     assert client_for("qingyuan").post("/evaluation/import/confirm/", {"token": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize("row", [
+    ("深圳公司", credit_code("440300"), "示范企业", 1, "深圳"),
+    ("深圳区公司", credit_code("440305"), "示范企业", 1, "440305"),
+    ("登记在深圳", credit_code("440306"), "示范企业", 1, "清远市"),
+])
+def test_shenzhen_rows_are_refused_by_the_rule_entry_uses(province, row):
+    from intake.validators import SHENZHEN_REASON
+
+    page = upload(province, [row]).content.decode()
+    assert SHENZHEN_REASON in page and not active().exists()
+
+
+def test_city_typed_in_full_width_is_recognised(province):
+    from intake.models import RecognisedUnit
+
+    response = upload(province, [("全角地市公司", credit_code("441800"), "示范企业", 1, "４４１８００")])
+    assert token_of(response) is not None, response.content.decode()
+    assert "清远市" in response.content.decode()
+    assert not RecognisedUnit.objects.filter(name="全角地市公司").exists()  # a preview writes nothing

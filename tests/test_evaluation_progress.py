@@ -88,3 +88,10 @@ def test_province_pages_take_a_constant_number_of_queries(client_for, registry, 
                                       state="unable", unable_reason="revoked", explanation=pdf_upload())
         recognised(slug, "platform")
     assert queries(province, url) == before
+
+
+def test_city_and_province_pages_name_the_platform_and_the_bureaus_account(client_for, registry):
+    for account in ("qingyuan", "province"):
+        page = client_for(account).get("/evaluation/").content.decode()
+        assert 'href="https://selection.csoma.org.cn"' in page and "服务型制造公共服务平台" in page
+        assert "各地市工业和信息化局沿用 2022 年发放的账号登录" in page

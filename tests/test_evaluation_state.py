@@ -192,3 +192,10 @@ def test_database_refuses_a_state_without_what_it_needs(unit):
         UnitEvaluation.objects.create(campaign=open_campaign(), unit=unit, state="unable", unable_reason="revoked")
     with pytest.raises(IntegrityError), transaction.atomic():
         UnitEvaluation.objects.create(campaign=open_campaign(), unit=unit, state="filed_online")
+
+
+def test_unit_page_names_the_ministry_platform_and_every_account_rule(client_for, unit):
+    page = client_for("qingyuan").get(url(unit)).content.decode()
+    assert "服务型制造公共服务平台" in page and 'href="https://selection.csoma.org.cn"' in page
+    assert "各地市工业和信息化局沿用 2022 年发放的账号登录" in page  # the bureau's own, beside the unit's
+    assert "第四批示范单位使用 2022 年申报时的账号登录填报" in page

@@ -26,7 +26,15 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from intake import review_services
-from intake.models import DeadlineExtension, Nomination, RecognisedUnit, Slate, SlateEvent, UnitEvaluation
+from intake.models import (
+    DeadlineExtension,
+    Nomination,
+    ProvinceContact,
+    RecognisedUnit,
+    Slate,
+    SlateEvent,
+    UnitEvaluation,
+)
 from tests.annex2_helpers import official_form
 from tests.factories import (
     accepted,
@@ -51,7 +59,7 @@ def snapshot():
     """Everything a write could touch: the rows, their history, the stored files."""
     from django.conf import settings
 
-    models = [Nomination, Slate, SlateEvent, RecognisedUnit, UnitEvaluation, DeadlineExtension]
+    models = [Nomination, Slate, SlateEvent, RecognisedUnit, UnitEvaluation, DeadlineExtension, ProvinceContact]
     models += [model.history.model for model in models if hasattr(model, "history")]
     rows = {model.__name__: sorted(map(repr, model.objects.values_list())) for model in models}
     root = Path(settings.PRIVATE_MEDIA_ROOT)
@@ -124,6 +132,12 @@ def _reject(ctx, client):
     return f"/nominations/{ctx['submitted'].pk}/reject/", {"reason": "不符合申报条件"}
 
 
+def _province_contact(ctx, client):
+    return "/selection/contact/", {
+        "campaign": open_campaign().year, "filler_name": "黄璨", "filler_phone": "020-83133359",
+    }
+
+
 def _select(ctx, client):
     return f"/nominations/{ctx['accepted'].pk}/select/", {}
 
@@ -174,6 +188,7 @@ WRITES = [
     ("annex2-import", "qingyuan", _annex2_import), ("evaluation", "qingyuan", _evaluation),
     ("accept", "province", _accept), ("return", "province", _return), ("paper", "province", _paper),
     ("reject", "province", _reject), ("select", "province", _select), ("unselect", "province", _unselect),
+    ("province-contact", "province", _province_contact),
     ("unit-new", "province", _unit_new), ("unit-edit", "province", _unit_edit), ("extension", "province", _extension),
     ("registry-import", "province", _registry_import),
 ]

@@ -32,6 +32,7 @@ from intake.forms import (
     LoginForm,
     NominationFilterForm,
     NominationForm,
+    ProvinceContactForm,
     RejectForm,
     ReturnSlateForm,
     SlateContactForm,
@@ -170,6 +171,8 @@ TARGETS = {
                      account="province"),
     "return": Target(ReturnSlateForm, lambda c: f"/review/{c['submitted'].city.code}/return/",
                      lambda c: ReturnSlateForm(), account="province", extra=(CAMPAIGN,)),
+    "province-contact": Target(ProvinceContactForm, lambda c: "/selection/contact/", lambda c: ProvinceContactForm(),
+                               account="province", extra=(CAMPAIGN,)),
     "paper": Target(None, lambda c: f"/review/{c['submitted'].city.code}/paper/", lambda c: None, account="province",
                     extra=(CAMPAIGN, (lambda c: f"copies-{c['submitted'].pk}", ["1", "2", "0", "-1"]))),
     # Evaluation of batches 1–4 (issue 5)

@@ -64,3 +64,40 @@ def test_admin_extends_deadline_for_one_city(client_for):
     assert response.status_code == 302, response.content.decode()[:3000]
     extension = DeadlineExtension.objects.get()
     assert extension.history.latest().history_user.username == "admin"
+
+
+def test_history_words_every_kind_of_column(seeded):
+    """Choices by label, yes/no as 是/否, people by display name, times in Beijing time."""
+    from intake import review_services
+    from intake.models import Slate
+    from tests.factories import accepted
+
+    n = nominate("qingyuan", "project")
+    accepted("qingyuan")
+    review_services.select_for_ministry(n, user=user("province"))
+    changes = [c for row in history_of(Nomination.objects.get(pk=n.pk)) for c in row["changes"]]
+    assert {"field": "列入省推荐名单", "old": "否", "new": "是"} in changes
+    assert {"field": "最后修改人", "old": "清远市填报员", "new": "省工信厅审核员"} in changes
+    assert all(isinstance(c["field"], str) or str(c["field"]) for c in changes)
+    slate_changes = [c for row in history_of(Slate.objects.get(city__slug="qingyuan")) for c in row["changes"]]
+    status = next(c for c in slate_changes if c["field"] == "状态" and c["new"] == "已受理")
+    assert status["old"] == "已提交"
+    accepted_at = next(c for c in slate_changes if c["field"] == "受理时间")
+    assert accepted_at["old"] == "（空）" and "+00:00" not in accepted_at["new"] and len(accepted_at["new"]) == 16
+    labels = {str(c["field"]) for c in changes + slate_changes}
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in labels), labels
+
+
+def test_admin_edits_the_campaigns_thresholds_with_the_campaign(client_for):
+    from decimal import Decimal
+
+    from intake.models import Campaign
+
+    campaign = open_campaign()
+    page = client_for("admin").get(f"/admin/intake/campaign/{campaign.pk}/change/").content.decode()
+    for name in ("min_service_revenue_share", "min_platform_years", "application_date"):
+        assert f'name="{name}"' in page
+    assert "截至申报日" in page and "示范平台运营年限下限" in page
+    Campaign.objects.filter(pk=campaign.pk).update(min_service_revenue_share=Decimal("25"))
+    latest = Campaign.objects.get(pk=campaign.pk)
+    assert latest.min_service_revenue_share == Decimal("25") and latest.cutoff_date is not None

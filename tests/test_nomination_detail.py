@@ -114,3 +114,75 @@ def test_edit_form_keeps_the_platform_launch_date(client_for):
     n = nominate("qingyuan", "platform_other", platform_launch_date=date(2020, 1, 15))
     page = client_for("qingyuan").get(f"/nominations/{n.pk}/").content.decode()
     assert 'value="2020-01-15"' in page
+
+
+def test_locked_nomination_is_shown_read_only(client_for):
+    """While the slate is with the province the page shows the values, not inputs that look editable."""
+    from tests.factories import ready_slate, submit
+
+    n = nominate("qingyuan", "project", name="已提交的项目")
+    ready_slate("qingyuan")
+    submit("qingyuan")
+    client = client_for("qingyuan")
+    page = client.get(f"/nominations/{n.pk}/").content.decode()
+    assert 'id="entry-closed"' in page and "提交省工业和信息化厅" in page
+    assert 'name="name"' not in page and "保存修改" not in page and "disabled" not in page
+    assert n.credit_code in page and "已提交的项目" in page  # the values, as text
+    # A form posted from a page opened before the submission: the state, said once; nothing changed.
+    response = client.post(f"/nominations/{n.pk}/", edit_data(n, name="改过的名称"))
+    page = response.content.decode()
+    assert response.status_code == 200 and page.count("审核期间推荐对象和推荐函不能新增、修改或撤回") == 1
+    n.refresh_from_db()
+    assert n.name == "已提交的项目"
+
+
+def test_past_deadline_nomination_is_shown_read_only(client_for):
+    from django.utils import timezone
+
+    from intake.models import Campaign
+    from tests.factories import open_campaign
+
+    n = nominate("qingyuan", "project")
+    yesterday = timezone.now() - timezone.timedelta(days=1)
+    Campaign.objects.filter(pk=open_campaign().pk).update(submission_deadline=yesterday)
+    page = client_for("qingyuan").get(f"/nominations/{n.pk}/").content.decode()
+    assert "已于" in page and "截止" in page and 'name="contact_phone"' not in page
+
+
+def test_warnings_of_its_own_columns_are_shown_to_the_city(client_for):
+    from decimal import Decimal
+
+    from tests.factories import credit_code
+
+    n = nominate("qingyuan", "enterprise", service_revenue_share=Decimal("20"), credit_code=credit_code("441302"),
+                 name="某某科技有限公司清远分公司")
+    page = client_for("qingyuan").get(f"/nominations/{n.pk}/").content.decode()
+    assert 'id="entry-warnings"' in page
+    assert "低于 30%" in page and "登记地为惠州市" in page and "不具有独立法人资格" in page
+
+
+def test_warnings_never_tell_a_city_about_another_citys_nominations(client_for):
+    from intake import services
+    from tests.factories import credit_code, user
+
+    code = credit_code("441800")
+    first = nominate("huizhou", "project", credit_code=code, name="惠州的秘密项目")
+    services.withdraw_nomination(first, user=user("huizhou"))
+    n = nominate("qingyuan", "project", credit_code=code)
+    page = client_for("qingyuan").get(f"/nominations/{n.pk}/").content.decode()
+    assert "惠州的秘密项目" not in page and "也曾由惠州市推荐" not in page
+    assert "也曾由惠州市推荐" in client_for("province").get("/review/441800/").content.decode()
+
+
+def test_history_in_words(client_for):
+    """是/否 for yes-no columns, people by their display name, every column by its Chinese label."""
+    from intake import review_services
+    from tests.factories import accepted, user
+
+    n = nominate("qingyuan", "project")
+    accepted("qingyuan")
+    review_services.select_for_ministry(n, user=user("province"))
+    page = client_for("province").get(f"/nominations/{n.pk}/").content.decode()
+    assert "列入省推荐名单：否 → 是" in page
+    assert "最后修改人：清远市填报员 → 省工信厅审核员" in page
+    assert "False" not in page and "True" not in page and "province_selected" not in page

@@ -107,3 +107,119 @@ def test_unknown_category_is_404(client_for):
 
 def test_province_cannot_open_entry_form(client_for):
     assert client_for("province").get("/nominations/new/enterprise/").status_code == 403
+
+
+# --- Domain precision: Shenzhen, full-width input, the notice's conditions ---------------------
+
+
+def full_width(text):
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+@pytest.mark.parametrize("region", ["440300", "440305", "440306"])
+def test_shenzhen_unit_is_refused_for_any_city(client_for, region):
+    data = post_data("project", city("qingyuan"), credit_code=credit_code(region))
+    response = client_for("qingyuan").post("/nominations/new/project/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "深圳市注册的单位由深圳市直接向工业和信息化部推荐，不属于本次地市推荐范围" in page
+    assert not Nomination.objects.exists()
+
+
+def test_full_width_input_is_accepted_and_stored_plain(client_for):
+    code = credit_code("441800")
+    data = post_data("project", city("qingyuan"), credit_code=full_width(code),
+                     contact_phone="０７６３－３３６１２３４", contact_email="ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｎ",
+                     electronic_no="ＦＷ２０２３　０１２")
+    response = client_for("qingyuan").post("/nominations/new/project/", data)
+    assert response.status_code == 302, response.content.decode()
+    n = Nomination.objects.get()
+    assert (n.credit_code, n.contact_phone, n.contact_email, n.electronic_no) == (
+        code, "0763-3361234", "wang@example.cn", "FW2023012")
+
+
+@pytest.mark.parametrize("share", ["150", "100.01", "-1", "-0.5"])
+def test_service_revenue_share_outside_0_to_100_is_refused(client_for, share):
+    data = post_data("enterprise", city("qingyuan"), service_revenue_share=share)
+    response = client_for("qingyuan").post("/nominations/new/enterprise/", data)
+    assert response.status_code == 200
+    assert "服务收入占营业收入比重应在 0 到 100 之间" in response.content.decode()
+    assert not Nomination.objects.exists()
+
+
+@pytest.mark.parametrize("share", ["0", "30", "100"])
+def test_service_revenue_share_within_0_to_100_is_saved(client_for, share):
+    data = post_data("enterprise", city("qingyuan"), service_revenue_share=share)
+    assert client_for("qingyuan").post("/nominations/new/enterprise/", data).status_code == 302
+
+
+def test_city_sees_the_condition_warnings_when_it_saves(client_for):
+    """The same warnings the province sees in review, shown at once (saving is not refused)."""
+    client = client_for("qingyuan")
+    data = post_data("enterprise", city("qingyuan"), service_revenue_share="12.5", name="某某电器有限公司清远分公司")
+    page = client.post("/nominations/new/enterprise/", data, follow=True).content.decode()
+    assert "服务收入占营业收入比重为 12.5%，低于 30%" in page
+    assert "不具有独立法人资格" in page and "分公司" in page
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    young = timezone.localdate() - timedelta(days=200)
+    data = post_data("platform_other", city("qingyuan"), platform_launch_date=young)
+    page = client.post("/nominations/new/platform_other/", data, follow=True).content.decode()
+    assert "运营不满 2 年" in page and "截至申报日" in page
+    assert Nomination.objects.count() == 2
+
+
+def test_form_shows_the_campaigns_thresholds(client_for):
+    from decimal import Decimal
+
+    from tests.factories import open_campaign
+
+    campaign = open_campaign()
+    campaign.min_service_revenue_share, campaign.min_platform_years = Decimal("35"), 3
+    campaign.save()
+    enterprise = client_for("qingyuan").get("/nominations/new/enterprise/").content.decode()
+    assert "原则上不低于 35%" in enterprise
+    platform = client_for("qingyuan").get("/nominations/new/platform_shared/").content.decode()
+    assert "运营满 3 年" in platform and f"{campaign.cutoff_date:%Y-%m-%d}" in platform
+
+
+def test_conditions_name_the_ministry_platform_and_the_notice_wording(client_for):
+    page = client_for("qingyuan").get("/nominations/new/project/").content.decode()
+    assert "重大质量、安全、环保事故" in page and "没有违法行为或涉嫌违法正在接受审查" in page
+    assert "运营和财务状况良好" in page and "服务型制造公共服务平台" in page
+    assert "https://selection.csoma.org.cn" in page
+    city_page = client_for("qingyuan").get("/nominations/new/city/").content.decode()
+    assert "沿用 2022 年发放的账号" in city_page
+
+
+def test_quota_refusal_is_said_once(client_for):
+    client = client_for("qingyuan")
+    for _ in range(2):
+        nominate("qingyuan", "project")
+    message = "清远市示范项目已推荐 2 个，名额上限 2 个（2/2）"
+    page = client.get("/nominations/new/project/").content.decode()
+    assert page.count(message) == 1
+    response = client.post("/nominations/new/project/", post_data("project", city("qingyuan"), name="第三个项目"))
+    page = response.content.decode()
+    assert response.status_code == 200 and page.count(message) == 1
+    assert 'id="form-errors"' not in page and "alert-block" not in page
+    assert 'value="第三个项目"' in page and "<fieldset disabled>" in page  # typed values kept, read-only
+
+
+def test_other_form_level_errors_are_shown_once(client_for):
+    """An error of no single field (quota of another category on a change) is in one box, not two."""
+    nominate("qingyuan", "platform_shared")
+    n = nominate("qingyuan", "platform_other")
+    data = post_data("platform_other", city("qingyuan"), name=n.name, credit_code=n.credit_code,
+                     category="platform_shared")
+    page = client_for("qingyuan").post(f"/nominations/{n.pk}/", data).content.decode()
+    assert page.count("名额上限 1 个（1/1）") == 1 and page.count('id="form-errors"') == 1
+
+
+def test_drop_downs_start_with_please_choose(client_for):
+    page = client_for("qingyuan").get("/nominations/new/enterprise/").content.decode()
+    assert "---------" not in page and '<option value="" selected>请选择</option>' in page
+    page = client_for("qingyuan").get("/nominations/new/city/").content.decode()
+    assert "---------" not in page and "请选择" in page

@@ -99,3 +99,20 @@ def test_queries_do_not_grow_with_cities_or_nominations(client_for, render_every
     DeadlineExtension.objects.create(campaign=open_campaign(), city=city("zhuhai"),
                                      deadline=timezone.now() + timedelta(days=99))
     assert count_queries(client) == few
+
+
+def test_columns_say_what_they_show(client_for):
+    nominate("qingyuan", "project")
+    ready_slate("qingyuan")
+    submit("qingyuan")
+    page = client_for("province").get("/").content.decode()
+    assert "推荐材料</span><wbr><span class=\"text-nowrap\">状态" in page and ">收齐</span>" in page
+    assert "两份齐全" not in page and ">推荐函<" not in page
+    assert "0/1 个" in row(page, "441800") and "一式两份" in page
+    # Category titles may break before their bracket only.
+    assert '<span class="text-nowrap">示范平台</span><wbr><span class="text-nowrap">（共享制造类）</span>' in page
+
+
+def test_pdf_link_for_every_city(client_for):
+    page = client_for("province").get("/").content.decode()
+    assert "/exports/annex2.pdf?campaign=" in page and "&amp;all=1" in page

@@ -130,3 +130,45 @@ def test_selecting_twice_and_unselecting_what_is_not_selected(client_for):
     select(province, n)
     assert "已在省推荐名单中" in select(province, n)
     assert SlateEvent.objects.filter(kind=SlateEvent.SELECTED).count() == 1
+
+
+def test_province_keeps_its_own_filler_per_campaign(client_for):
+    from intake.models import ProvinceContact
+
+    province = client_for("province")
+    page = province.get("/selection/").content.decode()
+    assert 'id="province-contact"' in page and 'name="filler_phone"' in page
+    data = {"campaign": open_campaign().year, "filler_name": "黄璨", "filler_phone": "０２０－８３１３３３５９"}
+    response = province.post("/selection/contact/", data, follow=True)
+    assert "已保存省推荐名单附件2的填报人和联系电话" in response.content.decode()
+    contact = ProvinceContact.objects.get(campaign=open_campaign())
+    assert (contact.filler_name, contact.filler_phone, contact.updated_by) == ("黄璨", "020-83133359", user("province"))
+    assert contact.history.first().history_user == user("province")
+    sheet = province_selection_sheet(open_campaign())
+    assert (sheet.filler_name, sheet.filler_phone) == ("黄璨", "020-83133359")
+    # Another campaign has its own (none yet).
+    from intake.models import Campaign
+
+    assert province_selection_sheet(Campaign.objects.get(year=2023)).filler_name == ""
+
+
+def test_refused_filler_keeps_what_was_typed(client_for):
+    import re
+
+    from intake.models import ProvinceContact
+
+    response = client_for("province").post("/selection/contact/", {
+        "campaign": open_campaign().year, "filler_name": "黄璨", "filler_phone": "83133359"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'value="黄璨"' in page and 'value="83133359"' in page
+    assert "is-invalid" in re.search(r'<input[^>]*name="filler_phone"[^>]*>', page).group(0)
+    assert not ProvinceContact.objects.exists()
+
+
+def test_only_reviewers_set_the_province_filler(client_for):
+    from intake.models import ProvinceContact
+
+    data = {"campaign": open_campaign().year, "filler_name": "x", "filler_phone": "13800138000"}
+    assert client_for("qingyuan").post("/selection/contact/", data).status_code == 403
+    assert client_for("qingyuan").get("/selection/contact/").status_code in (403, 405)
+    assert not ProvinceContact.objects.exists()

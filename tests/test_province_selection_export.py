@@ -36,3 +36,20 @@ def test_city_staff_may_not_export_the_province_selection(client_for):
     selected_enterprise(client_for)
     assert client_for("qingyuan").get("/exports/province-selection.xlsx").status_code == 403
     assert client_for("qingyuan").get("/exports/province-selection.pdf").status_code == 403
+
+
+def test_the_provinces_own_filler_and_phone_are_printed(client_for):
+    from intake import review_services
+    from tests.factories import open_campaign, user
+
+    selected_enterprise(client_for)
+    province = client_for("province")
+    before = " ".join(pdf_text(province.get("/exports/province-selection.pdf")))
+    assert "省工信厅审核员" not in before  # the reviewer's account is not the sheet's 填报人
+    review_services.save_province_contact(user=user("province"), campaign=open_campaign(), filler_name="黄璨",
+                                          filler_phone="020-83133359")
+    rows = sheet_rows(workbook(province.get("/exports/province-selection.xlsx")).worksheets[0])
+    header = " ".join(str(v) for v in rows[2] if v)
+    assert "填报人：黄璨" in header and "联系电话：020-83133359" in header
+    text = " ".join(pdf_text(province.get("/exports/province-selection.pdf")))
+    assert "填报人：黄璨" in text and "联系电话：020-83133359" in text

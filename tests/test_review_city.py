@@ -141,7 +141,7 @@ def test_paper_copies_recorded(client_for, submitted):
     assert "已登记 3 个推荐对象的纸质申报书份数" in response.content.decode()
     assert {n.pk: n.paper_copies for n in Nomination.objects.all()} == {a.pk: 2, b.pk: 1, c.pk: 2}
     home = province.get(f"/?campaign={year()}").content.decode()
-    assert "纸质申报书<wbr>收齐" in home and ">2/3 个</td>" in home
+    assert ">纸质申报书</span><wbr>" in home and ">2/3 个</td>" in home
     event = SlateEvent.objects.get(kind=SlateEvent.PAPER)
     assert "甲项目”2 份" in event.note and event.actor.username == "province"
 
@@ -188,3 +188,35 @@ def test_city_staff_cannot_act_and_other_cities_are_404(client_for, submitted):
     assert qingyuan.get("/review/441800/").status_code == 302  # to its own slate page
     assert Slate.objects.get().status == Slate.SUBMITTED
     assert client_for("province").get("/review/000000/").status_code == 404
+
+
+def test_return_reason_is_a_state_not_a_leftover(client_for, submitted):
+    """Shown while returned, as the last one while submitted again, not once accepted."""
+    from intake import review_services
+    from tests.factories import user
+
+    province = client_for("province")
+    province.post("/review/441800/return/", {"campaign": year(), "reason": "推荐函未盖章"})
+    page = province.get(f"/review/441800/?campaign={year()}").content.decode()
+    assert "退回原因</dt><dd class=\"col-sm-8\">推荐函未盖章" in page
+    submit("qingyuan")
+    page = province.get(f"/review/441800/?campaign={year()}").content.decode()
+    assert "上次退回原因" in page and "推荐函未盖章" in page
+    review_services.accept_slate(user=user("province"), campaign=open_campaign(), city=city("qingyuan"))
+    page = province.get(f"/review/441800/?campaign={year()}").content.decode()
+    info = page.split('id="slate-info"')[1].split("</dl>")[0]
+    assert "退回原因" not in info
+    assert "推荐函未盖章" in page.split('id="timeline"')[1]  # the timeline keeps it
+
+
+def test_paper_copies_are_text_when_they_cannot_be_changed(client_for, submitted):
+    from intake import review_services
+    from tests.factories import user
+
+    review_services.record_paper(user=user("province"), campaign=open_campaign(), city=city("qingyuan"),
+                                 copies={str(submitted[0].pk): "2"})
+    page = client_for("province").get(f"/review/441800/?campaign={year()}").content.decode()
+    assert 'name="copies-' in page  # the province records paper while the slate is with it
+    Slate.objects.filter(city__slug="qingyuan").update(status=Slate.RETURNED)
+    page = client_for("province").get(f"/review/441800/?campaign={year()}").content.decode()
+    assert 'name="copies-' not in page and "2 份" in page and "disabled" not in page

@@ -221,3 +221,21 @@ def test_accepted_slate_stays_frozen(ready):
 def test_other_cities_are_not_frozen(ready):
     submit("qingyuan")
     assert nominate("huizhou", "project").status == Nomination.ENTERED
+
+
+def test_a_submitted_slate_shows_its_state_not_an_error(client_for, ready):
+    submit("qingyuan")
+    page = client_for("qingyuan").get("/slate/").content.decode()
+    assert 'id="slate-state"' in page and "正在审核" in page
+    assert "无需重复提交" not in page and 'id="problems"' not in page
+    assert "提交省工业和信息化厅</button>" not in page  # no disabled button beside it
+    # The formal review is shown as it stands, not as inputs.
+    assert "<select" not in page.split('id="review-table"')[1].split("</table>")[0]
+    assert "通过" in page
+
+
+def test_an_accepted_slate_shows_its_state(client_for, ready):
+    submit("qingyuan")
+    review_services.accept_slate(user=user("province"), campaign=open_campaign(), city=city("qingyuan"))
+    page = client_for("qingyuan").get("/slate/").content.decode()
+    assert "由省工业和信息化厅受理" in page and "不能再次提交" not in page and 'id="problems"' not in page
