@@ -52,11 +52,12 @@ def test_admin_change_of_a_quota_rule_shows_at_once(client_for):
 
 
 def test_a_pending_message_is_shown_not_swallowed(client_for):
+    n = nominate("qingyuan", "project")
     client = client_for("qingyuan")
     warm(client)
-    client.post("/slate/contact/", {"filler_name": "李四", "filler_phone": "123"})  # refused: a message
+    client.post(f"/nominations/{n.pk}/restore/")  # refused, nothing written: a message
     text, ran = rendered(client)
-    assert ran and "11 位手机号" in text
+    assert ran and "只有“已撤回”的推荐对象可以恢复" in text
 
 
 def test_users_do_not_share_pages(client_for):
