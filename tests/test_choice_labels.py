@@ -4,17 +4,10 @@ targets list them all) and the pages that show them."""
 import pytest
 from django import forms
 
+from tests import test_form_fuzz
 from tests.test_form_fuzz import TARGETS
 
-
-@pytest.fixture
-def ctx(seeded):
-    from tests.factories import nominate, ready_slate, recognised, submit
-
-    submitted = nominate("huizhou", "project")
-    ready_slate("huizhou")
-    submit("huizhou")
-    return {"own": nominate("qingyuan", "project"), "submitted": submitted, "unit": recognised("qingyuan")}
+ctx = test_form_fuzz.ctx  # the objects the targets' forms are built for (a fixture)
 
 
 @pytest.mark.parametrize("name", [name for name, t in TARGETS.items() if t.form is not None])
