@@ -7,3 +7,4 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .audit import receivers  # noqa: F401  (security log entries for logins and admin changes)
