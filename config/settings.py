@@ -136,7 +136,7 @@ PASSWORD_HASHERS = [
 # containing the user name, not one of the account's last 5 (intake/accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "intake.accounts.passwords.MinimumLength", "OPTIONS": {"min_length": 8}},
     {"NAME": "intake.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"classes": 3}},
     {"NAME": "intake.accounts.passwords.UsernameNotContainedValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -4,7 +4,6 @@ import re
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from .models import ENTRY_FIELDS, Category, DemoMode, Nomination, Slate
@@ -149,13 +148,6 @@ class SlateContactForm(forms.ModelForm):
         phone = normalize_phone(self.cleaned_data.get("filler_phone"))
         validate_phone(phone)
         return phone
-
-
-class LoginForm(AuthenticationForm):
-    error_messages = {
-        "invalid_login": "用户名或密码不正确，请重新输入（注意区分大小写）。连续输错多次将暂时锁定。",
-        "inactive": "该账号已停用，请联系系统管理员。",
-    }
 
 
 # --- Slate review (issue 4) ------------------------------------------------------------------

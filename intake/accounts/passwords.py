@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import MinimumLengthValidator, validate_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -24,6 +24,16 @@ CLASSES = [
     ("数字", lambda ch: ch.isascii() and ch.isdigit()),
     ("符号", lambda ch: not ch.isalnum() and not ch.isspace()),
 ]
+
+
+class MinimumLength(MinimumLengthValidator):
+    """Django's rule with a Chinese message (its catalogue lacks the current wording)."""
+
+    def get_error_message(self):
+        return f"密码太短：至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self):
+        return f"至少 {self.min_length} 个字符。"
 
 
 class CharacterClassesValidator:

@@ -12,7 +12,9 @@ from .selectors import history_models
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "required": False}
 
 
-class _Filters(forms.Form):
+class FilterMixin:
+    """Bootstrap classes on every field; dates outside 2000–2100 and other invalid values ignored."""
+
     def __init__(self, data=None):
         super().__init__(data)
         for field in self.fields.values():
@@ -31,7 +33,7 @@ class _Filters(forms.Form):
         return {name: self.cleaned_data.get(name) or None for name in self.fields}
 
 
-class AuditFilterForm(_Filters):
+class AuditFilterForm(FilterMixin, forms.Form):
     date_from = forms.DateField(label="起始日期", **DATE)
     date_to = forms.DateField(label="截止日期", **DATE)
     account = forms.CharField(label="账号", max_length=150, required=False)
@@ -43,7 +45,7 @@ class AuditFilterForm(_Filters):
         self.fields["city"].choices = [("", "全部"), *City.objects.values_list("code", "name")]
 
 
-class HistoryFilterForm(_Filters):
+class HistoryFilterForm(FilterMixin, forms.Form):
     date_from = forms.DateField(label="起始日期", **DATE)
     date_to = forms.DateField(label="截止日期", **DATE)
     model = forms.ChoiceField(label="数据类别", required=False)
