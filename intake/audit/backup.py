@@ -85,6 +85,8 @@ def backup(target):
         env, args, name = _pg_env_and_args()
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", *args, "--file", str(dump), name], env)
     else:
+        if connection.in_atomic_block:
+            raise CommandError("SQLite 的在线备份不能在事务中进行：请直接运行 manage.py backup。")
         connection.ensure_connection()
         with sqlite3.connect(dump) as copy:
             connection.connection.backup(copy)
