@@ -7,4 +7,5 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .accounts import middleware  # noqa: F401  (the idle clock starts at login)
         from .audit import receivers  # noqa: F401  (security log entries for logins and admin changes)

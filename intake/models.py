@@ -1,6 +1,6 @@
 """The intake's domain: cities, categories, campaigns, nominations and the people entering them."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -144,6 +144,13 @@ class DeadlineExtension(models.Model):
         return f"{self.city} {self.get_kind_display()} 延至 {timezone.localtime(self.deadline):%Y-%m-%d %H:%M}"
 
 
+class AccountManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `manage.py createsuperuser` makes the first administrator (a city role needs a city).
+        extra_fields.setdefault("role", User.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     CITY = "city"
     PROVINCE = "province"
@@ -165,6 +172,8 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     session_generation = models.PositiveIntegerField("会话代次", default=0, editable=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login", "session_generation"])
+
+    objects = AccountManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

@@ -59,10 +59,11 @@ def test_export_is_an_xlsx_of_the_filtered_log(client_for):
 
 def test_change_history_names_objects_and_fields_without_their_values(client_for):
     nomination = nominate("qingyuan", "project", contact_email="hidden-contact@example.cn")
-    services.update_nomination(nomination, user=user("qingyuan"), category=None,
-                               **{"name": nomination.name, "credit_code": nomination.credit_code,
-                                  "contact_name": "李四", "contact_phone": "13900139000",
-                                  "contact_email": "changed-secret@example.cn", "electronic_no": nomination.electronic_no})
+    services.update_nomination(nomination, user=user("qingyuan"), category=None, **{
+        "name": nomination.name, "credit_code": nomination.credit_code, "contact_name": "李四",
+        "contact_phone": "13900139000", "contact_email": "changed-secret@example.cn",
+        "electronic_no": nomination.electronic_no,
+    })
     body = client_for("auditor").get("/audit/history/").content.decode()
     table = body.split('id="history-table"')[1]
     assert nomination.name in table and "qingyuan" in table

@@ -158,7 +158,8 @@ def test_refusals_403_and_another_citys_object(client_for):
 
 @covers(SecurityEvent.ADMIN_CHANGE)
 def test_admin_changes(client_for):
-    response = client_for("admin").post("/admin/intake/demomode/add/", {"name": "新模式", "order": 9, "is_active": "on"})
+    response = client_for("admin").post("/admin/intake/demomode/add/",
+                                        {"name": "新模式", "order": 9, "is_active": "on"})
     assert response.status_code == 302
     entry = latest(SecurityEvent.ADMIN_CHANGE)
     assert entry.user == user("admin") and entry.address == ADDRESS and "新模式" in entry.target
@@ -190,7 +191,8 @@ def raw(sql, *params):
 
 
 def old_entry(days):
-    return SecurityEvent.objects.create(kind=SecurityEvent.LOGIN, username="old", at=timezone.now() - timedelta(days=days))
+    at = timezone.now() - timedelta(days=days)
+    return SecurityEvent.objects.create(kind=SecurityEvent.LOGIN, username="old", at=at)
 
 
 def test_the_database_refuses_to_change_or_remove_young_entries(seeded):

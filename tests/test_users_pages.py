@@ -83,7 +83,8 @@ def test_disable_enable_reset_password_and_second_factor(client_for, settings):
     assert province.post(f"/users/{target.pk}/disable/").status_code == 302
     assert not user("qingyuan").is_active
     assert clerk.get("/").status_code == 302  # the clerk's session ended
-    assert Client().post("/accounts/login/", {"username": "qingyuan", "password": settings.DEMO_PASSWORD}).status_code == 200
+    refused = Client().post("/accounts/login/", {"username": "qingyuan", "password": settings.DEMO_PASSWORD})
+    assert refused.status_code == 200 and "_auth_user_id" not in refused.wsgi_request.session
 
     province.post(f"/users/{target.pk}/enable/")
     assert user("qingyuan").is_active

@@ -11,8 +11,10 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -48,6 +50,13 @@ def touch(request, force=False):
     last = request.session.get(ACTIVITY_KEY)
     if force or last is None or now - last >= WRITE_EVERY:
         request.session[ACTIVITY_KEY] = now
+
+
+@receiver(user_logged_in, dispatch_uid="idle_clock_starts_at_login")
+def start_idle_clock(sender, request, user, **kwargs):
+    # Stamped as the session is written at login, so the first pages need no extra session write.
+    if request is not None and hasattr(request, "session"):
+        touch(request, force=True)
 
 
 def _view_name(request):

@@ -87,7 +87,8 @@ class PasswordHistoryValidator:
             return
         if any(check_password(password, encoded) for encoded in self.recent_hashes(user)):
             raise ValidationError(
-                "新密码不能与最近使用过的 %(n)d 个密码相同，请另设一个。", code="password_reused", params={"n": self.last}
+                "新密码不能与最近使用过的 %(n)d 个密码相同，请另设一个。",
+                code="password_reused", params={"n": self.last},
             )
 
     def password_changed(self, password, user=None):

@@ -64,7 +64,8 @@ def _end_sessions(account):
 
 
 def _target(account):
-    return f"账号 {account.username}（{account.get_role_display()}{'·' + account.city.name if account.city_id else ''}）"
+    city = f"·{account.city.name}" if account.city_id else ""
+    return f"账号 {account.username}（{account.get_role_display()}{city}）"
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ rules are in `login`, `twofactor`, `passwords` and `services` beside this module
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
@@ -83,7 +83,8 @@ def two_factor_verify(request):
         if wait:
             form.add_error("code", f"输入错误次数较多，请 {wait} 秒后再试。")
         else:
-            form.add_error("code", f"动态口令或恢复码不正确（还可再试 {left} 次）。请确认手机时间准确后输入最新的 6 位数字。")
+            form.add_error("code", f"动态口令或恢复码不正确（还可再试 {left} 次）。"
+                                   "请确认手机时间准确后输入最新的 6 位数字。")
     return render(request, "accounts/two_factor_verify.html", {"form": form, "account": user})
 
 
@@ -111,7 +112,8 @@ def two_factor_setup(request):
     if request.method == "POST" and form.is_valid():
         step = twofactor.check_new_key(key, form.cleaned_data["code"])
         if step is None:
-            form.add_error("code", "验证码不正确。请确认已在 App 中添加本账号、手机时间准确，然后输入 App 当前显示的 6 位数字。")
+            form.add_error("code", "验证码不正确。请确认已在 App 中添加本账号、手机时间准确，"
+                                   "然后输入 App 当前显示的 6 位数字。")
         else:
             device, codes = twofactor.enrol(user, key, step)
             request.session.pop("otp_setup_key", None)

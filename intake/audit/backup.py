@@ -63,7 +63,8 @@ def _run(command, env):
     try:
         result = subprocess.run(command, env=env, capture_output=True, text=True)
     except FileNotFoundError:
-        raise CommandError(f"找不到 {command[0]}：请安装 PostgreSQL 客户端（Debian：apt-get install postgresql-client）。")
+        raise CommandError(
+            f"找不到 {command[0]}：请安装 PostgreSQL 客户端（Debian：apt-get install postgresql-client）。")
     if result.returncode != 0:
         raise CommandError(f"{Path(command[0]).name} 失败：{result.stderr.strip()[-2000:]}")
 
@@ -137,7 +138,8 @@ def restore(source):
         if _sha256(source / FILES / relative) != meta["sha256"]:
             raise CommandError(f"上传文件 {relative} 与备份时的校验值不符：备份已损坏，请换用另一份。")
     if not _database_is_empty():
-        raise CommandError("目标数据库不是空的：请新建一个空数据库（PostgreSQL：createdb；SQLite：新的文件路径）后再恢复。")
+        raise CommandError(
+            "目标数据库不是空的：请新建一个空数据库（PostgreSQL：createdb；SQLite：新的文件路径）后再恢复。")
     media = _empty_folder(settings.PRIVATE_MEDIA_ROOT, "上传文件夹 PRIVATE_MEDIA_ROOT")
     if vendor == "postgresql":
         env, args, name = _pg_env_and_args()

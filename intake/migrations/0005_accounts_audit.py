@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import intake.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -94,6 +95,12 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '安全审计日志',
                 'ordering': ['-at', '-pk'],
             },
+        ),
+        migrations.AlterModelManagers(
+            name='user',
+            managers=[
+                ('objects', intake.models.AccountManager()),
+            ],
         ),
         # The security log is append-only in the database itself (intake/audit/triggers.py).
         migrations.RunPython(install_triggers, uninstall_triggers),

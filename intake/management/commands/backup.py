@@ -16,4 +16,5 @@ class Command(BaseCommand):
         size = sum(f["size"] for f in manifest["files"].values())
         record(SecurityEvent.BACKUP, target=folder,
                detail=f"数据库 {manifest['database']}；上传文件 {len(manifest['files'])} 个，{size} 字节")
-        self.stdout.write(f"已备份到 {folder}：数据库（{manifest['database']}）和 {len(manifest['files'])} 个上传文件。")
+        self.stdout.write(
+            f"已备份到 {folder}：数据库（{manifest['database']}）和 {len(manifest['files'])} 个上传文件。")
