@@ -22,11 +22,11 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_int(name, default):
-    """A whole number ≥ 0; anything else stops the start rather than weakening a control."""
+def env_int(name, default, minimum=0):
+    """A whole number ≥ minimum; anything else stops the start rather than weakening a control."""
     raw = os.environ.get(name, str(default)).strip()
-    if not raw.isascii() or not raw.isdigit():
-        raise ImproperlyConfigured(f"{name} must be a whole number ≥ 0, not {raw!r}")
+    if not raw.isascii() or not raw.isdigit() or int(raw) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number ≥ {minimum}, not {raw!r}")
     return int(raw)
 
 
@@ -158,7 +158,7 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # minutes; before that, from CAPTCHA_AFTER_FAILURES failures of the account from any address on,
 # the login form asks for a graphic captcha (django-simple-captcha), so a stranger cannot lock a
 # clerk out and a guesser must read images.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -242,7 +242,7 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SESSION_COOKIE_AGE = 8 * 3600  # one working day at most
 # A session unused this long ends on the server (intake/accounts/middleware.py); the page warns a
 # minute before and keeps what a clerk was typing (static/js/idle-logout.js).
-SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=2)
 X_FRAME_OPTIONS = "DENY"
 # The proxy's health check may come over plain HTTP from inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]

@@ -114,3 +114,20 @@ def test_the_throttling_records_never_take_what_they_cannot_store(seeded, settin
     record = AccessAttempt.objects.get()
     assert record.username == "x" * 150
     assert SecurityEvent.objects.get(kind=SecurityEvent.LOGIN_FAILED).username == "x" * 150
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("PROXY_COUNT", "one"), ("PROXY_COUNT", "-1"), ("CAPTCHA_AFTER_FAILURES", "３"),
+    ("SESSION_IDLE_MINUTES", "30m"), ("SESSION_IDLE_MINUTES", "0"), ("REQUIRE_2FA_ROLES", "province,admn"),
+])
+def test_a_typo_in_a_control_stops_the_start(name, value):
+    """A mistyped setting must not quietly weaken a control (e.g. lock-outs by the proxy's address)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DATABASE_URL": "sqlite:///:memory:", name: value}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=Path(__file__).resolve().parent.parent,
+                            env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr and name in result.stderr

@@ -113,8 +113,8 @@ BUILDERS = {
     "admin:app_list:app_label": lambda w, r: "intake",
     "admin::url": lambda w, r: "intake/no-such-page/",  # the admin's catch-all
     # Accounts: city A's clerk, managed by the province and admins only (cities get a 403).
-    "user_detail:pk": lambda w, r: Foreign(user(OWNER).pk),
-    "user_action:pk": lambda w, r: Foreign(user(OWNER).pk),
+    "user_detail:account": lambda w, r: Foreign(user(OWNER).pk),
+    "user_action:account": lambda w, r: Foreign(user(OWNER).pk),
     "user_action:action": lambda w, r: "enable",  # the account is active: a POST changes nothing
     "captcha-image:key": lambda w, r: CaptchaStore.generate_key(),  # the login page's captcha, public
 }

@@ -6,8 +6,6 @@ does not cost a session write per request; the idle limit is therefore kept to w
 erring towards ending sooner.
 """
 
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -18,6 +16,7 @@ from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from ..models import SecurityEvent
 from . import passwords, twofactor
@@ -42,11 +41,15 @@ def idle_remaining(request):
     last = request.session.get(ACTIVITY_KEY)
     if last is None:
         return idle_seconds()
-    return max(0, idle_seconds() - (int(time.time()) - last))
+    return max(0, idle_seconds() - (_now() - last))
+
+
+def _now():
+    return int(timezone.now().timestamp())
 
 
 def touch(request, force=False):
-    now = int(time.time())
+    now = _now()
     last = request.session.get(ACTIVITY_KEY)
     if force or last is None or now - last >= WRITE_EVERY:
         request.session[ACTIVITY_KEY] = now

@@ -18,6 +18,6 @@ urlpatterns = [
             name="captcha-image"),
     path("users/", views.users, name="users"),
     path("users/new/", views.user_new, name="user_new"),
-    path("users/<int:pk>/", views.user_detail, name="user_detail"),
-    path("users/<int:pk>/<slug:action>/", views.user_action, name="user_action"),
+    path("users/<int:account>/", views.user_detail, name="user_detail"),
+    path("users/<int:account>/<slug:action>/", views.user_action, name="user_action"),
 ]

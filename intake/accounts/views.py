@@ -242,8 +242,8 @@ def user_new(request):
     return render(request, "accounts/user_form.html", {"form": form})
 
 
-def user_detail(request, pk):
-    account = services.get_account_for(request.user, pk)
+def user_detail(request, account):
+    account = services.get_account_for(request.user, account)
     return render(request, "accounts/user_detail.html", {
         "account": account, "enrolled": twofactor.enrolled(account),
         "required": twofactor.required(account), "is_self": account.pk == request.user.pk,
@@ -255,8 +255,8 @@ def user_detail(request, pk):
 
 
 @require_POST
-def user_action(request, pk, action):
-    account = services.get_account_for(request.user, pk)
+def user_action(request, account, action):
+    account = services.get_account_for(request.user, account)
     if action == "reset-password":
         password = services.reset_password(request.user, account)
         return _one_time_password(request, account, password, "密码已重置")
@@ -271,7 +271,7 @@ def user_action(request, pk, action):
         messages.success(request, f"已重置 {account.username} 的动态口令，下次登录时需重新绑定。")
     else:
         raise Http404("没有这种操作。")
-    return redirect("user_detail", pk=account.pk)
+    return redirect("user_detail", account=account.pk)
 
 
 def _one_time_password(request, account, password, title):
