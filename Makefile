@@ -7,8 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: a TrueType CJK font and Pango for the PDFs (HarfBuzz's subsetter lets WeasyPrint
 # embed the font several times faster than fontTools), chromium for the browser tests,
-# poppler-utils (pdftotext) to read PDFs back in tests, wrk for the load benchmark.
-APT_PACKAGES := fonts-arphic-uming libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium poppler-utils wrk
+# poppler-utils (pdftotext) to read PDFs back in tests, wrk for the load benchmark, postgresql-client
+# (pg_dump, pg_restore) for `manage.py backup` and `restore` on PostgreSQL.
+APT_PACKAGES := fonts-arphic-uming libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium poppler-utils wrk postgresql-client
 
 .PHONY: run test bench bench-race system-deps venv lint clean
 

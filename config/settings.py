@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,6 +20,22 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name, default, minimum=0):
+    """A whole number ≥ minimum; anything else stops the start rather than weakening a control."""
+    raw = os.environ.get(name, str(default)).strip()
+    if not raw.isascii() or not raw.isdigit() or int(raw) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number ≥ {minimum}, not {raw!r}")
+    return int(raw)
+
+
+def env_choices(name, default, allowed):
+    values = env_list(name, default)
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        raise ImproperlyConfigured(f"{name}: unknown {unknown}; allowed: {sorted(allowed)}")
+    return values
 
 
 DEBUG = env_bool("DEBUG")
@@ -43,6 +60,10 @@ INSTALLED_APPS = [
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 served from our own static files
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "captcha",
     "intake",
     "quotas",
 ]
@@ -56,8 +77,10 @@ MIDDLEWARE = [
     "intake.notfound.SiteNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "intake.audit.middleware.SecurityLogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "intake.accounts.middleware.AccountControlsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -76,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "intake.accounts.context.account_controls",
             ],
         },
     },
@@ -112,23 +136,53 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Passwords (GB/T 22239 identification): at least 8 characters from three of the four classes, not
+# containing the user name, not one of the account's last 5 (intake/accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "intake.accounts.passwords.MinimumLength", "OPTIONS": {"min_length": 8}},
+    {"NAME": "intake.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"classes": 3}},
+    {"NAME": "intake.accounts.passwords.UsernameNotContainedValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "intake.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"last": 5}},
 ]
+# Days a password may be used (0: no limit); a change is forced at the first login after that.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 0 if DEBUG else 90)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): 5 failures per user name and address, then 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+# The client's address: REMOTE_ADDR, or with PROXY_COUNT trusted proxies in front the address that
+# many hops from the right of X-Forwarded-For (intake/accounts/addresses.py). Used by django-axes
+# and the security log alike.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+
+# Login throttling (django-axes): 5 failures per user name AND real client address, then 15
+# minutes; before that, from CAPTCHA_AFTER_FAILURES failures of the account from any address on,
+# the login form asks for a graphic captcha (django-simple-captcha), so a stranger cannot lock a
+# clerk out and a guesser must read images.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+AXES_CLIENT_IP_CALLABLE = "intake.accounts.addresses.client_address"
+AXES_USERNAME_CALLABLE = "intake.accounts.addresses.attempted_username"
+CAPTCHA_AFTER_FAILURES = env_int("CAPTCHA_AFTER_FAILURES", 3)
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 5  # minutes a captcha image stays valid
+CAPTCHA_IMAGE_SIZE = (120, 40)
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+
+# Second factor (TOTP with one-time recovery codes, django-otp): required for these roles when DEBUG
+# is off (`make run` with DEBUG on never forces it); every role may enrol itself.
+ROLES = {"city", "province", "admin", "auditor"}
+REQUIRE_2FA_ROLES = [] if DEBUG else env_choices("REQUIRE_2FA_ROLES", "province,admin", ROLES)
+OTP_TOTP_ISSUER = "广东服务型制造示范推荐系统"
+OTP_TOTP_THROTTLE_FACTOR = 1  # 1, 2, 4, 8 … seconds after successive wrong codes
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -192,7 +246,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
-SESSION_COOKIE_AGE = 8 * 3600  # one working day
+SESSION_COOKIE_AGE = 8 * 3600  # one working day at most
+# A session unused this long ends on the server (intake/accounts/middleware.py); the page warns a
+# minute before and keeps what a clerk was typing (static/js/idle-logout.js).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=2)
 X_FRAME_OPTIONS = "DENY"
 # The proxy's health check may come over plain HTTP from inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]

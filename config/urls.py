@@ -2,21 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from intake.forms import LoginForm
+from intake.accounts import views as accounts
 from intake.views import health
 
 admin.site.site_header = "服务型制造示范推荐系统 · 管理"
 admin.site.site_title = "服务型制造示范推荐系统"
 admin.site.index_title = "系统管理"
+admin.site.login = accounts.admin_login  # the admin logs in through the same steps as everyone
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz/", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("intake.accounts.urls")),
+    path("", include("intake.audit.urls")),
     path("", include("intake.urls")),
 ]

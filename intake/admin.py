@@ -6,6 +6,9 @@ nominations are read-only here because their rules live in `services`.
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -23,6 +26,10 @@ from .models import (
 )
 
 admin.site.disable_action("delete_selected")
+# Second factors are enrolled by their holder and reset on /users/: the admin never shows a secret.
+for otp_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(otp_model):
+        admin.site.unregister(otp_model)
 
 
 class NoDeleteMixin:
@@ -90,12 +97,26 @@ class DeadlineExtensionAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["city"]
 
 
+class PasswordSetByAdminForm(AdminPasswordChangeForm):
+    """A password an admin sets is changed by its holder at the next login."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit)
+
+
 @admin.register(User)
 class UserAdmin(NoDeleteMixin, SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ["username", "role", "city", "first_name", "is_active", "last_login"]
     list_filter = ["role", "city", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + (("推荐系统", {"fields": ("role", "city")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (("推荐系统", {"fields": ("role", "city", "must_change_password")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("推荐系统", {"fields": ("role", "city")}),)
+    change_password_form = PasswordSetByAdminForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.must_change_password = True  # created by someone else: changed at first login
+        super().save_model(request, obj, form, change)
 
 
 class ReadOnlyAdmin(NoDeleteMixin, SimpleHistoryAdmin):

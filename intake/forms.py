@@ -2,7 +2,6 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from .crosschecks import percent
@@ -223,12 +222,6 @@ class ProvinceContactForm(SlateContactForm):
         fields = ["filler_name", "filler_phone"]
         field_classes = {"filler_phone": PhoneField}
 
-
-class LoginForm(AuthenticationForm):
-    error_messages = {
-        "invalid_login": "用户名或密码不正确，请重新输入（注意区分大小写）。连续输错多次将暂时锁定。",
-        "inactive": "该账号已停用，请联系系统管理员。",
-    }
 
 
 # --- Slate review (issue 4) ------------------------------------------------------------------

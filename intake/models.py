@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -180,18 +180,36 @@ class DeadlineExtension(models.Model):
         return f"{self.city} {self.get_kind_display()} 延至 {timezone.localtime(self.deadline):%Y-%m-%d %H:%M}"
 
 
+class AccountManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `manage.py createsuperuser` makes the first administrator (a city role needs a city).
+        extra_fields.setdefault("role", User.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     CITY = "city"
     PROVINCE = "province"
     ADMIN = "admin"
-    ROLE_CHOICES = [(CITY, "地市工信局"), (PROVINCE, "省工信厅审核"), (ADMIN, "系统管理员")]
+    AUDITOR = "auditor"
+    ROLE_CHOICES = [(CITY, "地市工信局"), (PROVINCE, "省工信厅审核"), (ADMIN, "系统管理员"), (AUDITOR, "审计员")]
 
     role = models.CharField("角色", max_length=10, choices=ROLE_CHOICES, default=CITY)
     city = models.ForeignKey(
         City, models.PROTECT, null=True, blank=True, related_name="staff", verbose_name="所属地市",
         help_text="地市工信局账号必须绑定且只绑定一个地市。",
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Identification controls (intake/accounts/): a password someone else set is changed at the
+    # next login; a password older than PASSWORD_MAX_AGE_DAYS too; raising the generation ends
+    # every session of the account ("退出所有设备", reset, disable).
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="他人创建或重置密码的账号，首次登录时必须修改密码。"
+    )
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    session_generation = models.PositiveIntegerField("会话代次", default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "session_generation"])
+
+    objects = AccountManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -213,6 +231,26 @@ class User(AbstractUser):
     def display_name(self):
         """How pages name a person: 清远市填报员 rather than the login name."""
         return self.get_full_name() or self.username
+
+    @property
+    def is_auditor(self):
+        return self.role == self.AUDITOR and not self.is_superuser
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def _get_session_auth_hash(self, secret=None):
+        # Sessions carry an HMAC of this value: a new password or a new generation ends them all.
+        # Generation 0 keeps Django's own value, so sessions from before survive the upgrade.
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "intake.User.session_auth_hash", f"{self.password}|{self.session_generation}",
+            secret=secret, algorithm="sha256",
+        ).hexdigest()
 
 
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email", "electronic_no")
@@ -631,3 +669,112 @@ class ProvinceContact(models.Model):
 
     def __str__(self):
         return f"{self.campaign} 省推荐名单填报人"
+
+
+# ---------------------------------------------------------------------------------------------
+# Accounts and security audit (GB/T 22239: identification, audit)
+# ---------------------------------------------------------------------------------------------
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's passwords, newest last, so a new one cannot repeat a recent one
+    (`intake/accounts/passwords.py:PasswordHistoryValidator` writes and reads them)."""
+
+    user = models.ForeignKey(User, models.PROTECT, related_name="password_history", verbose_name="用户")
+    password = models.CharField("密码摘要", max_length=128)
+    at = models.DateTimeField("设置时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = verbose_name_plural = "历史密码"
+
+    def __str__(self):
+        return f"{self.user} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+
+
+class SecurityEvent(models.Model):
+    """One entry of the security log (安全审计日志). Append-only in the database itself: triggers
+    refuse every UPDATE, and a DELETE of an entry younger than RETENTION_DAYS
+    (`intake/audit/triggers.py`); `manage.py purge_security_log` is the only way out and logs itself.
+    Written only through `intake/audit/log.py:record`."""
+
+    RETENTION_DAYS = 180  # 《网络安全法》第二十一条：网络日志留存不少于六个月
+
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    CAPTCHA_FAILED = "captcha_failed"
+    LOCKED_OUT = "locked_out"
+    LOGOUT = "logout"
+    LOGOUT_ALL = "logout_all"
+    SESSION_EXPIRED = "session_expired"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET = "password_reset"
+    OTP_ENROLLED = "otp_enrolled"
+    OTP_FAILED = "otp_failed"
+    RECOVERY_USED = "recovery_used"
+    RECOVERY_RENEWED = "recovery_renewed"
+    OTP_RESET = "otp_reset"
+    ACCOUNT_CREATED = "account_created"
+    ACCOUNT_DISABLED = "account_disabled"
+    ACCOUNT_ENABLED = "account_enabled"
+    DOWNLOAD = "download"
+    UPLOAD = "upload"
+    DENIED = "denied"
+    ADMIN_CHANGE = "admin_change"
+    BACKUP = "backup"
+    PURGE = "purge"
+    KIND_CHOICES = [
+        (LOGIN, "登录成功"),
+        (LOGIN_FAILED, "登录失败"),
+        (CAPTCHA_FAILED, "验证码错误"),
+        (LOCKED_OUT, "登录锁定"),
+        (LOGOUT, "退出登录"),
+        (LOGOUT_ALL, "退出所有设备"),
+        (SESSION_EXPIRED, "超时自动退出"),
+        (PASSWORD_CHANGED, "修改密码"),
+        (PASSWORD_RESET, "重置密码"),
+        (OTP_ENROLLED, "绑定动态口令"),
+        (OTP_FAILED, "动态口令错误"),
+        (RECOVERY_USED, "使用恢复码"),
+        (RECOVERY_RENEWED, "重新生成恢复码"),
+        (OTP_RESET, "重置动态口令"),
+        (ACCOUNT_CREATED, "创建账号"),
+        (ACCOUNT_DISABLED, "停用账号"),
+        (ACCOUNT_ENABLED, "启用账号"),
+        (DOWNLOAD, "下载文件"),
+        (UPLOAD, "上传文件"),
+        (DENIED, "拒绝访问"),
+        (ADMIN_CHANGE, "后台修改"),
+        (BACKUP, "数据备份"),
+        (PURGE, "清理过期日志"),
+    ]
+
+    SUCCESS = "success"
+    FAILURE = "failure"
+    REFUSED = "refused"
+    OUTCOME_CHOICES = [(SUCCESS, "成功"), (FAILURE, "失败"), (REFUSED, "拒绝")]
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="账号",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True, db_index=True,
+                                help_text="登录失败时为所尝试的用户名。")
+    role = models.CharField("角色", max_length=10, blank=True)
+    address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    kind = models.CharField("事件", max_length=20, choices=KIND_CHOICES, db_index=True)
+    target = models.CharField("对象", max_length=300, blank=True)
+    city = models.ForeignKey(City, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="涉及地市")
+    outcome = models.CharField("结果", max_length=10, choices=OUTCOME_CHOICES, default=SUCCESS)
+    detail = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = verbose_name_plural = "安全审计日志"
+
+    def __str__(self):
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S} {self.username} {self.get_kind_display()}"
+
+    @property
+    def role_display(self):
+        return dict(User.ROLE_CHOICES).get(self.role, self.role)

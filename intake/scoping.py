@@ -13,6 +13,26 @@ from .models import City, Nomination, RecognisedUnit
 from .selectors import slate_for
 
 
+class OutOfScope(Http404):
+    """Another city's object: answered exactly like one that does not exist, and recorded in the
+    security log as a refusal (intake/audit/middleware.py)."""
+
+    def __init__(self, message="没有找到该地市的数据。", city_id=None):
+        super().__init__(message)
+        self.city_id = city_id
+
+
+def _get_in_scope(scoped, pk, message):
+    """`scoped.get(pk=pk)`, or a 404 that says (to the log only) whether the object is another city's."""
+    try:
+        return scoped.get(pk=pk)
+    except scoped.model.DoesNotExist:
+        other = scoped.model._default_manager.filter(pk=pk).values_list("city_id", flat=True).first()
+        if other is not None:
+            raise OutOfScope(message, city_id=other)
+        raise Http404(message)
+
+
 def visible_cities(user):
     if user.sees_all_cities:
         return City.objects.all()
@@ -25,7 +45,10 @@ def get_city_for_user(user, code=None):
     """The city a page is about: a city clerk's own (a foreign `code` is a 404), or `code` for the province."""
     if user.is_city_staff:
         if code and code != user.city.code:
-            raise Http404("没有找到该地市的数据。")
+            code = str(code)
+            well_formed = len(code) == 6 and code.isascii() and code.isdigit()
+            other = City.objects.filter(code=code).values_list("pk", flat=True).first() if well_formed else None
+            raise (OutOfScope(city_id=other) if other else Http404("没有找到该地市的数据。"))
         return user.city
     if not code:
         return None
@@ -40,7 +63,7 @@ def nominations_for(user):
 
 
 def get_nomination_for_user(user, pk):
-    return get_object_or_404(nominations_for(user), pk=pk)
+    return _get_in_scope(nominations_for(user), pk, "没有找到该推荐对象。")
 
 
 def may_enter(user, city):
@@ -88,7 +111,7 @@ def units_for(user):
 
 
 def get_unit_for_user(user, pk):
-    return get_object_or_404(units_for(user), pk=pk)
+    return _get_in_scope(units_for(user), pk, "没有找到该示范单位。")
 
 
 def may_report_evaluation(user, unit):

@@ -23,10 +23,50 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The identification controls stay out of the way of tests about something else (they log in
+    # with force_login, which gives no second factor): each control's own tests turn it on
+    # (tests/test_two_factor.py, test_passwords.py, test_captcha_lockout.py, test_sessions.py).
+    settings.REQUIRE_2FA_ROLES = []
+    settings.PASSWORD_MAX_AGE_DAYS = 0
+    settings.CAPTCHA_AFTER_FAILURES = 10_000
+    settings.PROXY_COUNT = 0
     # Pages cached by one test must not answer another's (intake/pagecache.py).
     from django.core.cache import cache
 
     cache.clear()
+
+
+TRANSACTIONAL = {"transactional_db", "live_server"}
+
+
+def _uses_database(request):
+    marker = request.node.get_closest_marker("django_db")
+    return marker is not None or bool({"db", "transactional_db", "live_server"} & set(request.fixturenames))
+
+
+def _transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    return bool(TRANSACTIONAL & set(request.fixturenames)) or (marker is not None and marker.kwargs.get("transaction"))
+
+
+@pytest.fixture(autouse=True)
+def _security_log_triggers(request):
+    """The security log's triggers refuse to delete young entries. A transactional test ends by
+    emptying every table (pytest-django's flush: DELETE on SQLite; PostgreSQL's TRUNCATE does not
+    fire row triggers), so on SQLite they are lifted for that flush and put back for the next test."""
+    if not _uses_database(request):
+        yield
+        return
+    from django.db import connection
+
+    from intake.audit import triggers
+
+    request.getfixturevalue("_django_db_helper")  # set up first, so its flush runs after our teardown
+    if connection.vendor == "sqlite":
+        triggers.install(connection)
+    yield
+    if connection.vendor == "sqlite" and _transactional(request):
+        triggers.uninstall(connection)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ Every form class defined in the project must have a Target here (test_every_form
 import string
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -25,11 +25,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
+from intake.accounts.forms import (
+    AccountCreateForm,
+    LoginForm,
+    PasswordChangeForm,
+    SecondFactorForm,
+    TwoFactorSetupForm,
+)
+from intake.admin import PasswordSetByAdminForm
+from intake.audit.forms import AuditFilterForm, HistoryFilterForm
 from intake.evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
 from intake.forms import (
     Annex2ImportForm,
     FormalReviewForm,
-    LoginForm,
     NominationFilterForm,
     NominationForm,
     ProvinceContactForm,
@@ -127,6 +135,8 @@ class Target:
     account: str | None = "qingyuan"
     extra: tuple = ()  # (parameter or ctx -> parameter, sensible values) the view reads besides the form's fields
     method: str = "post"
+    settings: dict = field(default_factory=dict)  # settings the view needs to reach the form
+    prepare: Callable = None  # ctx, client -> None: puts the client where the form is asked for
 
 
 CAMPAIGN = ("campaign", ["2023", "2026", "1999", "99999999999999999999"])
@@ -148,6 +158,33 @@ TARGETS = {
                             extra=(CAMPAIGN,)),
     "login": Target(LoginForm, lambda c: "/accounts/login/", lambda c: LoginForm(), account=None,
                     extra=(("next", ["/", "//evil.example/", "https://evil.example/", "/nominations/"]),)),
+    # The captcha is asked for at once (CAPTCHA_AFTER_FAILURES = 0), for a real account name too.
+    "login-captcha": Target(LoginForm, lambda c: "/accounts/login/", lambda c: LoginForm(), account=None,
+                            settings={"CAPTCHA_AFTER_FAILURES": 0},
+                            extra=(("username", ["qingyuan", "province"]), ("captcha_0", []), ("captcha_1", []))),
+    # Login steps and account pages
+    "second-factor": Target(SecondFactorForm, lambda c: "/accounts/two-factor/", lambda c: SecondFactorForm(),
+                            account=None, prepare=lambda c, client: _pending_login(client, "province")),
+    "two-factor-setup": Target(TwoFactorSetupForm, lambda c: "/accounts/two-factor/setup/",
+                               lambda c: TwoFactorSetupForm()),
+    "recovery-renew": Target(TwoFactorSetupForm, lambda c: "/accounts/two-factor/recovery/renew/",
+                             lambda c: TwoFactorSetupForm(), account="province",
+                             prepare=lambda c, client: _enrol("province")),
+    "password-change": Target(PasswordChangeForm, lambda c: "/accounts/password/change/",
+                              lambda c: PasswordChangeForm(user=user("qingyuan"))),
+    "user-new": Target(AccountCreateForm, lambda c: "/users/new/", lambda c: AccountCreateForm(roles=["city"]),
+                       account="province"),
+    "user-new-admin": Target(AccountCreateForm, lambda c: "/users/new/",
+                             lambda c: AccountCreateForm(roles=["city", "province", "auditor", "admin"]),
+                             account="admin"),
+    "admin-password": Target(PasswordSetByAdminForm, lambda c: f"/admin/intake/user/{user('qingyuan').pk}/password/",
+                             lambda c: PasswordSetByAdminForm(user("qingyuan")), account="admin"),
+    "audit-log": Target(AuditFilterForm, lambda c: "/audit/", lambda c: AuditFilterForm(), account="auditor",
+                        method="get", extra=(PAGE,)),
+    "audit-export": Target(AuditFilterForm, lambda c: "/audit/export.xlsx", lambda c: AuditFilterForm(),
+                           account="auditor", method="get"),
+    "audit-history": Target(HistoryFilterForm, lambda c: "/audit/history/", lambda c: HistoryFilterForm(),
+                            account="auditor", method="get"),
     **{
         f"list-{account}": Target(
             NominationFilterForm, lambda c: "/nominations/", method="get", account=account, extra=(CAMPAIGN, PAGE),
@@ -226,6 +263,22 @@ def ctx(seeded):
     return {"own": nominate("qingyuan", "project"), "submitted": submitted, "unit": recognised("qingyuan")}
 
 
+def _pending_login(client, username):
+    """Between the password and the second factor: the province has enrolled and typed its password."""
+    from django.conf import settings as django_settings
+
+    _enrol(username)
+    client.post("/accounts/login/", {"username": username, "password": django_settings.DEMO_PASSWORD})
+
+
+def _enrol(username):
+    from intake.accounts import twofactor
+
+    account = user(username)
+    if not twofactor.enrolled(account):
+        twofactor.enrol(account, twofactor.new_key(), 0)
+
+
 def client_for_account(account):
     client = Client()
     if account:
@@ -247,8 +300,12 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
 @pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
 @FUZZ
 @given(data=st.data())
-def test_no_input_yields_a_500(ctx, target, data):
+def test_no_input_yields_a_500(ctx, target, data, settings):
+    for name, value in target.settings.items():
+        setattr(settings, name, value)
     client = client_for_account(target.account)
+    if target.prepare:
+        target.prepare(ctx, client)
     extra = [(name(ctx) if callable(name) else name, known) for name, known in target.extra]
     payload = form_data(data.draw, target.build(ctx), extra)
     response = request_in_savepoint(client, target.method, target.url(ctx), payload)

@@ -25,3 +25,28 @@ def test_lockout_after_repeated_failures(client, seeded, settings):
     response = client.post("/accounts/login/", {"username": "qingyuan", "password": settings.DEMO_PASSWORD})
     assert response.status_code == 429 and "暂时锁定" in response.content.decode()
     assert user("qingyuan").last_login is None
+
+
+def test_home_says_when_and_from_where_the_account_last_logged_in(seeded, settings):
+    from django.test import Client
+
+    first = Client(REMOTE_ADDR="198.51.100.7")
+    first.post("/accounts/login/", {"username": "qingyuan", "password": settings.DEMO_PASSWORD})
+    assert "首次登录" in first.get("/").content.decode()
+    for _ in range(2):
+        Client(REMOTE_ADDR="203.0.113.9").post("/accounts/login/", {"username": "qingyuan", "password": "wrong"})
+    second = Client(REMOTE_ADDR="198.51.100.8")
+    second.post("/accounts/login/", {"username": "qingyuan", "password": settings.DEMO_PASSWORD})
+    notice = second.get("/").content.decode().split('id="login-notice"')[1].split("</div>")[0]
+    assert "198.51.100.7" in notice and "此后有 2 次登录失败" in notice
+    third = Client(REMOTE_ADDR="198.51.100.9")
+    third.post("/accounts/login/", {"username": "qingyuan", "password": settings.DEMO_PASSWORD})
+    notice = third.get("/").content.decode().split('id="login-notice"')[1].split("</div>")[0]
+    assert "198.51.100.8" in notice and "没有失败" in notice
+
+
+def test_createsuperuser_makes_an_administrator(db):
+    from intake.models import User
+
+    root = User.objects.create_superuser("root", "root@example.cn", "Gd-root-2025x")
+    assert root.role == User.ADMIN and root.is_staff and root.city is None

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pytest
+from captcha.models import CaptchaStore
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
@@ -111,6 +112,11 @@ BUILDERS = {
     "admin:view_on_site:object_id": lambda w, r: w.nomination.pk,
     "admin:app_list:app_label": lambda w, r: "intake",
     "admin::url": lambda w, r: "intake/no-such-page/",  # the admin's catch-all
+    # Accounts: city A's clerk, managed by the province and admins only (cities get a 403).
+    "user_detail:account": lambda w, r: Foreign(user(OWNER).pk),
+    "user_action:account": lambda w, r: Foreign(user(OWNER).pk),
+    "user_action:action": lambda w, r: "enable",  # the account is active: a POST changes nothing
+    "captcha-image:key": lambda w, r: CaptchaStore.generate_key(),  # the login page's captcha, public
 }
 
 
@@ -238,6 +244,7 @@ def sweep(world_and_markers, username, methods):
         url, foreign = fill(route, world)
         for method in methods:
             if account is not None:
+                account.refresh_from_db()  # "退出所有设备" ends the sessions made from a stale copy
                 client.force_login(account)  # again each time: some URLs log out
             response = getattr(client, method)(url)
             yield route, url, foreign, method, response
@@ -328,6 +335,33 @@ def test_owner_and_admin_find_the_objects_and_never_get_a_500(world, username):
     assert not failures, "\n".join(failures)
     missing = [url for url, status in found.items() if status == 404]
     assert found and not missing, f"the sweep's objects do not exist for {username}: {missing}"
+
+
+def test_auditor_reads_the_audit_pages_and_nothing_else(world):
+    """The auditor (审计员) gets the security log and the change history; every other page is
+    refused or sends it there, it changes nothing, and no nomination data reaches it beyond the
+    name a change-history entry gives."""
+    from intake.accounts.middleware import AUDITOR_PAGES
+
+    w, markers = world
+    before = city_a_state(w.city_a)
+    failures, seen = [], set()
+    beyond_names = [m for m in markers if m not in (MARKERS["name"], MARKERS["unit"])]
+    for route, url, _foreign, method, response in sweep(world, "auditor", ["get", "post"]):
+        status, body = response.status_code, response.content.decode("utf-8", "replace")
+        where = f"{method.upper()} {url} as auditor: {status}"
+        if status >= 500:
+            failures.append(where)
+        if status == 200 and not route.public and route.name not in AUDITOR_PAGES:
+            failures.append(f"{where} (not one of the auditor's pages)")
+        if status == 200 and route.name in AUDITOR_PAGES:
+            seen.add(route.name)
+        leaked = [m for m in (beyond_names if route.name == "audit_history" else markers) if m in body]
+        if leaked:
+            failures.append(f"{where} shows nomination data {leaked}")
+    assert city_a_state(w.city_a) == before, "the auditor's requests changed city A's data"
+    assert not failures, "\n".join(failures)
+    assert {"audit_log", "audit_history", "audit_export"} <= seen
 
 
 def test_admin_is_not_for_city_staff(world):

@@ -94,11 +94,13 @@ class Command(BaseCommand):
         accounts = [
             ("admin", {"role": User.ADMIN, "is_staff": True, "is_superuser": True, "first_name": "系统管理员"}),
             ("province", {"role": User.PROVINCE, "is_staff": True, "first_name": "省工信厅审核员"}),
+            ("auditor", {"role": User.AUDITOR, "first_name": "安全审计员"}),
         ] + [
             (city.slug, {"role": User.CITY, "city": city, "first_name": f"{city.name}填报员"})
             for city in City.objects.all()
         ]
         created = 0
+        # Demo accounts open at once: no forced first change (must_change_password stays off).
         for username, fields in accounts:
             user, was_created = User.objects.get_or_create(username=username, defaults=fields)
             if was_created:
