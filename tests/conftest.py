@@ -23,16 +23,10 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Pages cached by one test must not answer another's (intake/pagecache.py).
+    # Exports cached by one test must not answer another's (intake/exports/base.py:render_cached).
     from django.core.cache import cache
 
     cache.clear()
-
-
-@pytest.fixture
-def render_every_time(settings):
-    """Pages rendered on every request (no page cache): for tests that count what rendering costs."""
-    settings.PAGE_CACHE = False
 
 
 @pytest.fixture
