@@ -6,4 +6,9 @@ class IntakeConfig(AppConfig):
     verbose_name = "推荐填报"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            text,
+        )
+
+        text.connect()
