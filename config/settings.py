@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "intake.text.ControlCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -167,9 +168,9 @@ CACHES = {
     )
 }
 
-# Rendered pages per user while the data is unchanged (intake/pagecache.py); off only to measure
-# the rendering itself (query-count tests).
-PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# The admin's "revert to this version" is off for every model (intake/admin_base.py refuses its
+# POST as well; this hides the button).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
