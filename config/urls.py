@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz/", health.healthz, name="healthz"),
+    path("healthz/session/", health.session_ping, name="session_ping"),
     path("admin/", admin.site.urls),
     path("", include("intake.urls")),
 ]
