@@ -1,6 +1,7 @@
 """What every ModelAdmin of the project builds on, so that the admin is no way around the rules.
 
-- `HistoryAdmin`: django-simple-history's admin with reverting switched off. Its history form
+- `HistoryAdmin`: django-simple-history's admin with reverting switched off (and uploaded files
+  shown in the history as uploaded, not by their storage path). Its history form
   ("revert to this version") saves whatever is posted with only the *view* permission checked
   (django-simple-history 3.x), around every service and its rules: here it shows the old version
   read-only and refuses any POST (403), for every role, superusers included
@@ -17,8 +18,10 @@ Nothing is deleted: no delete permission anywhere, and no bulk delete action.
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import FileField
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 
 class NoDeleteMixin:
@@ -26,7 +29,20 @@ class NoDeleteMixin:
         return False
 
 
+class _FilesNotPaths(HistoricalRecordContextHelper):
+    """An uploaded file's version shows as uploaded or not, never its storage path: files are
+    sent only by the views that apply the city scoping."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(self.model._meta.get_field(change.field), FileField):
+            return "已上传文件" if value else "（无）"
+        return super().prepare_delta_change_value(change, value)
+
+
 class HistoryAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _FilesNotPaths(self.model, historical_record)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied("历史版本只能查看，不能恢复：请在对应页面按规则修改。")
