@@ -204,3 +204,14 @@ def test_city_staff_cannot_act_and_other_cities_are_404(client_for, submitted):
     assert qingyuan.get("/review/441800/").status_code == 302  # to its own slate page
     assert Slate.objects.get().status == Slate.SUBMITTED
     assert client_for("province").get("/review/000000/").status_code == 404
+
+
+def test_a_rejected_nominee_stays_in_the_review_table_with_status_and_reason(client_for, submitted):
+    rejected = submitted[2]
+    province = client_for("province")
+    province.post(f"/nominations/{rejected.pk}/reject/", {"confirm": "yes", "reason": "服务收入占比不足30%"})
+    page = province.get(f"/review/441800/?campaign={year()}").content.decode()
+    table = page.split('id="review-table"')[1].split("</table>")[0]
+    row = table.split(f'data-nomination="{rejected.pk}"')[1].split("</tr>")[0]
+    assert rejected.name in row and "不予受理" in row and "服务收入占比不足30%" in row
+    assert all(f'data-nomination="{n.pk}"' in table for n in submitted)  # every nominee, rejected or not
