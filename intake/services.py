@@ -318,7 +318,8 @@ def _ensure_admin(user):
         raise PermissionDenied("只有系统管理员可以修改基础数据。")
 
 
-def _save_with_history(obj, user, reason=""):
+def save_with_history(obj, user, reason=""):
+    """Validate `obj` and save it, the history entry naming `user` (and `reason`)."""
     obj.full_clean()
     obj._history_user = user
     if reason:
@@ -345,17 +346,17 @@ def save_city(*, user, city, reason=""):
                 open_campaigns = list(Campaign.objects.filter(is_open=True))
                 lock_objects([city_key(campaign, city) for campaign in open_campaigns], rows=[city])
                 reason = reason or ("设为示范城市" if city.is_demo_city else "取消示范城市")
-        return _save_with_history(city, user, reason)
+        return save_with_history(city, user, reason)
 
 
 def save_reference(*, user, obj, reason=""):
     """Save a campaign, a category or a 示范模式 (validated, in the history under `user`)."""
     _ensure_admin(user)
-    return _save_with_history(obj, user, reason)
+    return save_with_history(obj, user, reason)
 
 
 def save_account(*, user, account, reason=""):
     """Save a user account (what a role requires is `User.clean`: a city bureau's account belongs
     to exactly one city, the others to none)."""
     _ensure_admin(user)
-    return _save_with_history(account, user, reason)
+    return save_with_history(account, user, reason)

@@ -1,7 +1,7 @@
 """The quota rule, enforced: called with the city's lock held (see intake.services)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from . import selectors
 from .locking import city_key, lock_objects
@@ -70,10 +70,11 @@ def save_quota_rule(*, user, rule, reason=""):
     decides, and the province's for its own limits, so no entry counts against a limit that is
     being changed; validated, and in the history under `user`."""
     from intake.review_services import lock_province
+    from intake.services import save_with_history
 
     if not (user.is_superuser or user.role == user.ADMIN):
         raise PermissionDenied("只有系统管理员可以修改推荐名额规则。")
-    rule.full_clean()
+    rule.full_clean()  # before taking the locks
     with transaction.atomic():
         ruled = _cities_ruled(rule)
         if rule.pk is not None:
@@ -82,16 +83,7 @@ def save_quota_rule(*, user, rule, reason=""):
         lock_objects({city_key(rule.campaign, city) for city in ruled}, rows=ruled)
         if rule.scope == QuotaRule.PROVINCE:
             lock_province(rule.campaign)
-        rule._history_user = user
-        if reason:
-            rule._change_reason = reason
-        try:
-            with transaction.atomic():
-                rule.save()
-        except IntegrityError:
-            rule.validate_constraints()
-            raise
-    return rule
+        return save_with_history(rule, user, reason)
 
 
 def ensure_province_room(campaign, category):

@@ -23,6 +23,13 @@ def local(moment):
     return {"deadline_0": moment.strftime("%Y-%m-%d"), "deadline_1": moment.strftime("%H:%M:%S")}
 
 
+def granted(days, reason="系统故障"):
+    """An extension for qingyuan, `days` after the campaign's own deadline, through the service."""
+    campaign = open_campaign()
+    return services.grant_extension(user=user("admin"), campaign=campaign, city=city("qingyuan"), kind="submission",
+                                    deadline=campaign.submission_deadline + timedelta(days=days), reason=reason)
+
+
 def add_extension(client, when, reason="系统故障补报", kind="submission", slug="qingyuan"):
     return client.post("/admin/intake/deadlineextension/add/", {
         "campaign": open_campaign().pk, "city": city(slug).pk, "kind": kind, "reason": reason, **local(when),
@@ -58,9 +65,7 @@ def test_an_extension_is_granted_through_the_service_with_its_history(client_for
 
 def test_an_extension_is_moved_never_to_before_the_campaigns_deadline_nor_to_another_city(client_for):
     campaign = open_campaign()
-    extension = services.grant_extension(user=user("admin"), campaign=campaign, city=city("qingyuan"),
-                                         kind="submission", deadline=campaign.submission_deadline + timedelta(days=3),
-                                         reason="系统故障")
+    extension = granted(3)
     admin_client = client_for("admin")
     page = admin_client.get(f"/admin/intake/deadlineextension/{extension.pk}/change/").content.decode()
     assert 'name="city"' not in page and 'name="campaign"' not in page  # shown, not editable
@@ -73,9 +78,8 @@ def test_an_extension_is_moved_never_to_before_the_campaigns_deadline_nor_to_ano
 
 
 def test_an_extension_left_before_a_moved_campaign_deadline_does_not_close_the_city_early(seeded):
+    granted(1)
     campaign = open_campaign()
-    services.grant_extension(user=user("admin"), campaign=campaign, city=city("qingyuan"), kind="submission",
-                             deadline=campaign.submission_deadline + timedelta(days=1), reason="系统故障")
     campaign.submission_deadline += timedelta(days=10)  # the campaign is extended for everyone later
     campaign.save()
     assert selectors.deadline_for(campaign, city("qingyuan")) == campaign.submission_deadline
@@ -84,9 +88,7 @@ def test_an_extension_left_before_a_moved_campaign_deadline_does_not_close_the_c
 
 def test_the_campaign_page_shows_extensions_but_cannot_add_or_change_them(client_for):
     campaign = open_campaign()
-    extension = services.grant_extension(user=user("admin"), campaign=campaign, city=city("qingyuan"),
-                                         kind="submission", deadline=campaign.submission_deadline + timedelta(days=2),
-                                         reason="系统故障")
+    extension = granted(2)
     admin_client = client_for("admin")
     page = admin_client.get(f"/admin/intake/campaign/{campaign.pk}/change/").content.decode()
     assert "系统故障" in page and "给地市延期" in page and 'name="extensions-0-deadline_0"' not in page

@@ -4,14 +4,14 @@
 `set_evaluation_state`, which applies it, the scoping and what each state requires."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from quotas.locking import lock_objects
 
 from ..models import DeadlineExtension, RecognisedUnit, UnitEvaluation
 from ..scoping import ensure_may_oversee_evaluation, ensure_may_report_evaluation
-from ..services import grant_extension
+from ..services import grant_extension, save_with_history
 from ..uploads import UploadRejected, stored_pdf, validate_pdf
 from . import selectors
 
@@ -135,18 +135,7 @@ def save_unit(*, user, unit=None, reason="", **fields):
         if name not in REGISTRY_FIELDS:
             raise ValueError(f"{name} is not a registry field")
         setattr(unit, name, value)
-    unit.full_clean()
-    unit._history_user = user
-    if reason:
-        unit._change_reason = reason
-    try:
-        with transaction.atomic():
-            unit.save()
-    except IntegrityError:
-        # Lost a race to the database's own constraints: say it as full_clean would have.
-        unit.validate_constraints()
-        raise
-    return unit
+    return save_with_history(unit, user, reason)
 
 
 def extend_evaluation_deadline(*, user, campaign, city, kind, deadline, reason):
