@@ -12,7 +12,16 @@ from quotas.locking import city_key, lock_objects
 from quotas.services import QuotaExceeded, ensure_room
 
 from . import selectors
-from .models import CATEGORY_SPECIFIC_FIELDS, ENTRY_FIELDS, Category, DeadlineExtension, Nomination, Slate
+from .models import (
+    CATEGORY_SPECIFIC_FIELDS,
+    ENTRY_FIELDS,
+    Campaign,
+    Category,
+    City,
+    DeadlineExtension,
+    Nomination,
+    Slate,
+)
 from .scoping import ensure_may_enter
 
 EDITABLE_FIELDS = frozenset(f for names in ENTRY_FIELDS.values() for f in names)
@@ -249,7 +258,6 @@ def save_slate_contact(*, user, campaign, city, filler_name, filler_phone):
     return slate
 
 
-
 # --- Deadline extensions ------------------------------------------------------------------------
 
 
@@ -336,8 +344,6 @@ def save_with_history(obj, user, reason=""):
 def save_city(*, user, city, reason=""):
     """Save a city. Its 示范城市 flag picks its quota tier: changing it takes the city's lock in
     every open campaign, so that no entry counts against the old tier while the new one applies."""
-    from .models import Campaign, City
-
     _ensure_admin(user)
     with transaction.atomic():
         if city.pk is not None:
