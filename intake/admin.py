@@ -265,7 +265,15 @@ class UnitEvaluationAdmin(ReadOnlyAdmin):
     list_filter = ["campaign", "state", "unit__city"]
     search_fields = ["unit__name", "unit__credit_code"]
     list_select_related = ["unit", "campaign", "updated_by"]
-    exclude = ["explanation"]  # downloaded through the scoped view, never a public link
+    exclude = ["explanation"]  # downloaded through the scoped view, never a storage URL
+    readonly_fields = ["explanation_link"]
+
+    @admin.display(description="书面说明（PDF）")
+    def explanation_link(self, obj):
+        if not obj.explanation:
+            return "未上传"
+        url = reverse("evaluation_explanation", args=[obj.unit_id])
+        return format_html('<a href="{}?campaign={}">查看 PDF</a>', url, obj.campaign.year)
 
 
 
