@@ -242,3 +242,18 @@ def test_an_evaluations_explanation_is_linked_through_the_scoped_view(client_for
     page = client_for("admin").get(f"/admin/intake/unitevaluation/{evaluation.pk}/change/").content.decode()
     assert f"/evaluation/units/{unit.pk}/explanation/?campaign={open_campaign().year}" in page
     assert evaluation.explanation.name not in page
+
+
+def test_a_refusal_under_the_lock_is_a_message_and_nothing_is_saved(client_for):
+    from django.core.exceptions import ValidationError
+
+    qingyuan = city("qingyuan")
+    refusal = ValidationError("系统正忙（其他用户正在提交同一地市的数据），请稍候几秒后重新提交。")
+    with mock.patch("intake.services.save_city", side_effect=refusal):
+        response = client_for("admin").post("/admin/intake/city/", {
+            "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000", "form-0-id": qingyuan.pk, "form-0-is_demo_city": "on", "_save": "保存",
+        }, follow=True)
+    assert response.status_code == 200 and "未保存：系统正忙" in response.content.decode()
+    qingyuan.refresh_from_db()
+    assert not qingyuan.is_demo_city
