@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "intake.notfound.SiteNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "intake.text.ControlCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "intake.audit.middleware.SecurityLogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -228,9 +229,9 @@ CACHES = {
     )
 }
 
-# Rendered pages per user while the data is unchanged (intake/pagecache.py); off only to measure
-# the rendering itself (query-count tests).
-PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# The admin's "revert to this version" is off for every model (intake/admin_base.py refuses its
+# POST as well; this hides the button).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -13,6 +13,7 @@ admin.site.login = accounts.admin_login  # the admin logs in through the same st
 urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz/", health.healthz, name="healthz"),
+    path("healthz/session/", health.session_ping, name="session_ping"),
     path("admin/", admin.site.urls),
     path("", include("intake.accounts.urls")),
     path("", include("intake.audit.urls")),

@@ -9,12 +9,18 @@ Renderers (`intake/exports`) take a list of `Annex2Sheet` and, for the province,
 - `build_sheet(...)`: a sheet from any list of nominations, e.g. the province's own selection,
   whose 推荐单位 is the department (`PROVINCE_RECOMMENDER`).
 
-`content_digest(sheets, summary)` fingerprints everything a renderer prints; the exports cache
+`content_digest(sheets, summary)` fingerprints everything a renderer writes; the exports cache
 keys on it (see `intake/exports/__init__.py`).
+
+校验码 (verification code): every sheet, and the 汇总, prints a short code derived from the digest
+of exactly what it prints (`sheet_digest`), the same in the XLSX and the PDF: `verification_code`.
+A stamped paper sheet is the sheet of the current data when its code is the current one (the city
+types it in at upload; `review_selectors.submission_problems` refuses a submission otherwise).
 """
 
 import hashlib
 import json
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -69,6 +75,13 @@ class Annex2Section:
     tables: list
 
 
+# Crockford's base 32: digits and capitals without I, L, O and U, so a code read aloud or typed
+# from paper is not mistaken (O is read as 0, I and L as 1).
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 8  # 40 bits: two different sheets share a code about once in a trillion
+CODE_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
 @dataclass
 class Annex2Sheet:
     recommender: str  # 推荐单位（盖章）
@@ -86,6 +99,10 @@ class Annex2Sheet:
     def label(self):
         """What the sheet is about, short: the city's name, else the recommender."""
         return self.city.name if self.city is not None else self.recommender
+
+    @property
+    def verification_code(self):
+        return verification_code(self)
 
 
 @dataclass
@@ -136,6 +153,10 @@ class Annex2Summary:
         if not cities:
             return ""
         return f"未推荐（{len(cities)} 个地市，无推荐对象）：{'、'.join(c.name for c in cities)}。"
+
+    @property
+    def verification_code(self):
+        return verification_code(self)
 
 
 @dataclass
@@ -268,3 +289,56 @@ def _canonical(sheets, summary):
             "rows": summary.rows,
         }
     return data
+
+
+# --- 校验码 -------------------------------------------------------------------------------------
+
+
+def sheet_digest(sheet):
+    """SHA-256 (hex) of what `sheet` (an Annex2Sheet, or the Annex2Summary) prints, and of nothing
+    else: an edit, an import, a withdrawal or restore, a rejection or the 填报人 line change it; the
+    city's formal review, its paper numbers or the columns kept beside the form for re-import do not.
+    The campaign's year and the city's code name whose sheet it is."""
+    if isinstance(sheet, Annex2Summary):
+        data = {
+            "summary": [sheet.title, sheet.campaign.name if sheet.campaign else ""],
+            "quota": [
+                [r.city.name, r.city.is_demo_city, [[q.used, q.allowed] for q in r.lines]] for r in sheet.quota_rows
+            ],
+            "categories": [c.name for c in sheet.categories],
+            "headers": sheet.headers,
+            "rows": sheet.rows,
+            "year": sheet.campaign.year if sheet.campaign else None,
+        }
+    else:
+        data = {
+            "sheet": [ANNEX_LABEL, TITLE, NOTE, sheet.recommender, sheet.filler_name, sheet.filler_phone],
+            "sections": [[sec.heading, [[t.headers, t.rows] for t in sec.tables]] for sec in sheet.sections],
+            "whose": [
+                sheet.campaign.year if sheet.campaign is not None else None,
+                sheet.city.code if sheet.city is not None else None,
+            ],
+        }
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
+def code_of_digest(digest):
+    """The 校验码 of a `sheet_digest`: its first 40 bits in Crockford's base 32, as "ABCD-EFGH"."""
+    number = int(digest[:10], 16)
+    chars = "".join(CODE_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(CODE_LENGTH)))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def verification_code(sheet):
+    """The 校验码 printed on `sheet` (an Annex2Sheet or the Annex2Summary), e.g. "7K3M-Q9TX"."""
+    return code_of_digest(sheet_digest(sheet))
+
+
+def normalize_code(text):
+    """A code as typed ("7k3m q9tx", "7K3MQ9TX", with O for 0…) in its printed form, or "" when it
+    cannot be one."""
+    typed = unicodedata.normalize("NFKC", text or "").upper()  # full-width letters from a Chinese IME
+    chars = "".join(ch for ch in typed if ch.isascii() and ch.isalnum()).translate(CODE_READ_AS)
+    if len(chars) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in chars):
+        return ""
+    return f"{chars[:4]}-{chars[4:]}"

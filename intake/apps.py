@@ -6,8 +6,9 @@ class IntakeConfig(AppConfig):
     verbose_name = "推荐填报"
 
     def ready(self):
-        from . import admin_names, checks  # noqa: F401  (checks registers the system checks)
+        from . import admin_names, checks, text  # noqa: F401  (checks registers the system checks)
         from .accounts import middleware  # noqa: F401  (the idle clock starts at login)
         from .audit import receivers  # noqa: F401  (security log entries for logins and admin changes)
 
         admin_names.apply()
+        text.connect()

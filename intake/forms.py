@@ -253,8 +253,10 @@ class FormalReviewForm(forms.Form):
 
 
 class SlateUploadForm(forms.Form):
-    # Type, size and readability are judged by intake.uploads.validate_pdf in the service.
+    # Type, size and readability are judged by intake.uploads.validate_pdf in the service; the
+    # 校验码 (stamped Annex 2 only) by the service too, against the data under the city's lock.
     file = forms.FileField(label="PDF 文件", required=False)
+    code = forms.CharField(label="盖章附件2上的校验码", max_length=20, required=False)
 
 
 class ReturnSlateForm(forms.Form):

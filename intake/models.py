@@ -219,6 +219,13 @@ class User(AbstractUser):
             )
         ]
 
+    def clean(self):
+        super().clean()
+        if self.role == self.CITY and not self.city_id:
+            raise ValidationError({"city": "地市工信局账号必须选择所属地市。"})
+        if self.role != self.CITY and self.city_id:
+            raise ValidationError({"city": "只有地市工信局账号绑定地市；省厅审核和系统管理员账号请清空“所属地市”。"})
+
     @property
     def is_city_staff(self):
         return self.role == self.CITY and not self.is_superuser
@@ -413,6 +420,8 @@ class Slate(models.Model):
     # Stamped scans; replaced files stay on disk and in the history (nothing is deleted).
     letter_pdf = models.FileField("推荐函（盖章扫描件）", upload_to=private_upload_to, blank=True, max_length=200)
     annex2_pdf = models.FileField("附件2 汇总表（盖章扫描件）", upload_to=private_upload_to, blank=True, max_length=200)
+    # `annex2.sheet_digest` of the sheet the clerk confirmed the stamped paper shows (its 校验码).
+    annex2_digest = models.CharField("盖章附件2对应的数据摘要", max_length=64, blank=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     submitted_by = models.ForeignKey(
         User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="提交人"
@@ -439,6 +448,13 @@ class Slate(models.Model):
     @property
     def is_frozen(self):
         return self.status in self.FROZEN_STATUSES
+
+    @property
+    def annex2_code(self):
+        """The 校验码 of the stamped Annex 2 uploaded ("" when none was confirmed)."""
+        from .annex2 import code_of_digest
+
+        return code_of_digest(self.annex2_digest) if self.annex2_digest else ""
 
 
 # --- Slate review (issue 4): the timeline of a city's slate --------------------------------

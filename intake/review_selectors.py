@@ -10,7 +10,7 @@ from django.utils import timezone
 from quotas.selectors import province_selected, quota_matrix, quota_table
 
 from . import crosschecks, selectors
-from .annex2 import PROVINCE_RECOMMENDER, build_sheet
+from .annex2 import PROVINCE_RECOMMENDER, build_sheet, city_sheet, code_of_digest, sheet_digest
 from .models import Category, Nomination, ProvinceContact, Slate
 
 
@@ -18,9 +18,10 @@ def local_minutes(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def submission_problems(campaign, city, *, slate=None, now=None):
+def submission_problems(campaign, city, *, slate=None, now=None, stamped=None):
     """Every reason the city cannot submit its slate now, as ValidationErrors with codes (empty
-    list: it may). The service calls this under the city's lock; the page shows it as a checklist."""
+    list: it may). The service calls this under the city's lock; the page shows it as a checklist.
+    `stamped`: `stamped_annex2(...)` when the caller already has it."""
     slate = slate or selectors.slate_for(campaign, city)
     now = now or timezone.now()
     problems = []
@@ -46,6 +47,12 @@ def submission_problems(campaign, city, *, slate=None, now=None):
         add("letter_missing", "请上传加盖公章的推荐函（PDF）。")
     if not slate.annex2_pdf:
         add("annex2_missing", "请上传加盖公章的附件2 服务型制造示范推荐汇总表（PDF）。")
+    else:
+        stamped = stamped or stamped_annex2(campaign, city, slate)
+        if not stamped.matches:
+            add("annex2_mismatch",
+                "盖章的附件2（校验码 %(stamped)s）与当前数据不一致（现为 %(current)s），请重新下载、盖章并上传。",
+                stamped=stamped.stamped_code or "未确认", current=stamped.current_code)
     for line in quota_table(campaign, city):
         if line.is_over:
             add("over_quota", "%(category)s已推荐 %(used)d 个，超过名额上限 %(allowed)d 个，请撤回 %(excess)d 个。",
@@ -68,6 +75,30 @@ def submission_problems(campaign, city, *, slate=None, now=None):
                 "请核对纸质申报书是否为最新导出的版本。",
                 name=n.name, paper=n.paper_no, electronic=n.electronic_no or "（未填写）")
     return problems
+
+
+@dataclass(frozen=True)
+class StampedAnnex2:
+    stamped_digest: str  # of the sheet the clerk confirmed at upload ("" when none was)
+    current_digest: str  # of the sheet the city's data prints now
+
+    @property
+    def matches(self):
+        return bool(self.stamped_digest) and self.stamped_digest == self.current_digest
+
+    @property
+    def stamped_code(self):
+        return code_of_digest(self.stamped_digest) if self.stamped_digest else ""
+
+    @property
+    def current_code(self):
+        return code_of_digest(self.current_digest)
+
+
+def stamped_annex2(campaign, city, slate=None):
+    """Whether the stamped Annex 2 the city uploaded is the sheet its data prints now."""
+    slate = slate or selectors.slate_for(campaign, city)
+    return StampedAnnex2(slate.annex2_digest, sheet_digest(city_sheet(campaign, city, slate=slate)))
 
 
 @dataclass

@@ -14,11 +14,11 @@ from django.utils import timezone
 from quotas.locking import lock_objects
 from quotas.services import ensure_province_room
 
-from . import review_selectors, selectors
+from . import annex2, review_selectors, selectors
 from .models import DeadlineExtension, Nomination, ProvinceContact, Slate, SlateEvent
 from .scoping import ensure_may_enter, ensure_may_review
-from .services import _save, clean_filler, ensure_entry_open, lock_city, nomination_for_writing
-from .uploads import stored_pdf
+from .services import _save, clean_filler, ensure_entry_open, grant_extension, lock_city, nomination_for_writing
+from .uploads import stored_pdf, validate_pdf
 
 REVIEW_FIELDS = (*Nomination.CHECK_FIELDS, "site_check_note", "paper_no")
 PDF_LABELS = {"letter_pdf": "推荐函", "annex2_pdf": "附件2 汇总表"}
@@ -76,22 +76,50 @@ def save_formal_review(nomination, *, user, **fields):
         return _save(nomination, user, reason="形式审查")
 
 
-def upload_slate_pdf(*, user, campaign, city, field, uploaded):
-    """Store a stamped scan as the slate's `field` ("letter_pdf" or "annex2_pdf"). A refused file,
-    or a write refused after storing it, keeps nothing on disk."""
+def upload_slate_pdf(*, user, campaign, city, field, uploaded, code=""):
+    """Store a stamped scan as the slate's `field` ("letter_pdf" or "annex2_pdf").
+
+    The stamped Annex 2 must be the sheet of the current data: the clerk types the 校验码 printed on
+    the paper (`code`), which must be the current data's; the slate keeps that sheet's digest, and
+    `submission_problems` refuses once the data no longer prints the same sheet. The file is stored
+    under the city's lock, after every check: a refused write, or a request that dies waiting for
+    the lock, keeps nothing."""
     ensure_may_enter(user, city)
     if field not in PDF_LABELS:
         raise ValueError(f"{field} is not a slate upload")
-    scratch = Slate(campaign=campaign, city=city)
-    with stored_pdf(getattr(scratch, field), uploaded) as stored:
-        with transaction.atomic():
-            lock_city(campaign, city)
-            ensure_entry_open(campaign, city)
-            slate = _locked_slate(campaign, city, create=True)
-            setattr(slate, field, stored.name)
+    validate_pdf(uploaded)  # before the lock: reading a scan takes a moment
+    with transaction.atomic():
+        lock_city(campaign, city)
+        ensure_entry_open(campaign, city)
+        slate = _locked_slate(campaign, city, create=True)
+        if field == "annex2_pdf":
+            slate.annex2_digest = _confirmed_annex2_digest(campaign, city, slate, code)
+        with stored_pdf(getattr(slate, field), uploaded, validated=True):
             _save_slate(slate, user, reason=f"上传{PDF_LABELS[field]}")
-            _event(slate, SlateEvent.UPLOADED, user, f"{PDF_LABELS[field]}：{(uploaded.name or '')[:120]}")
+            note = f"{PDF_LABELS[field]}：{(uploaded.name or '')[:120]}"
+            if field == "annex2_pdf":
+                note += f"（校验码 {slate.annex2_code}）"
+            _event(slate, SlateEvent.UPLOADED, user, note)
     return slate
+
+
+def _confirmed_annex2_digest(campaign, city, slate, code):
+    """The digest of the city's current Annex 2, once the clerk has typed its 校验码 from the paper."""
+    digest = annex2.sheet_digest(annex2.city_sheet(campaign, city, slate=slate))
+    current = annex2.code_of_digest(digest)
+    typed = annex2.normalize_code(code)
+    if not typed:
+        raise ValidationError(
+            "请填写盖章附件2上印的校验码（每页页脚，8 位，形如 7K3M-Q9TX），确认盖章的是按当前数据下载的附件2。",
+            code="annex2_code_missing",
+        )
+    if typed != current:
+        raise ValidationError(
+            "您填写的校验码 %(typed)s 与当前数据的附件2校验码 %(current)s 不一致：盖章的附件2不是按当前数据打印的"
+            "（下载后推荐对象或填报人又有改动）。请重新下载附件2，盖章后再上传。",
+            code="annex2_code_mismatch", params={"typed": typed, "current": current},
+        )
+    return digest
 
 
 def submit_slate(*, user, campaign, city):
@@ -173,14 +201,10 @@ def return_slate(*, user, campaign, city, reason, extend_to=None):
             )
         note = reason
         if extend_to is not None:
-            extension, _ = DeadlineExtension.objects.get_or_create(
-                campaign=campaign, city=city, kind=DeadlineExtension.SUBMISSION,
-                defaults={"deadline": extend_to},
+            grant_extension(
+                user=user, campaign=campaign, city=city, kind=DeadlineExtension.SUBMISSION, deadline=extend_to,
+                reason=f"退回修改：{reason}",
             )
-            extension.deadline = extend_to
-            extension.reason = f"退回修改：{reason}"[:200]
-            extension._history_user = user
-            extension.save()
             note = f"{reason}（截止时间延至 {timezone.localtime(extend_to):%Y-%m-%d %H:%M}）"
         slate.status = Slate.RETURNED
         slate.returned_at = now

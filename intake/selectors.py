@@ -23,7 +23,7 @@ def get_campaign(year=None):
 
 
 def deadline_for(campaign, city, kind=DeadlineExtension.SUBMISSION):
-    """The deadline that binds `city`: its own extension if one was granted, else the campaign's."""
+    """The deadline that binds `city`: its own extension if one was granted (and is later), else the campaign's."""
     return deadlines_for(campaign, [city], kind)[city.pk]
 
 
@@ -37,7 +37,9 @@ def deadlines_for(campaign, cities, kind=DeadlineExtension.SUBMISSION):
         DeadlineExtension.EVALUATION_ONLINE: campaign.evaluation_online_deadline,
         DeadlineExtension.EVALUATION_EXPLANATION: campaign.evaluation_explanation_deadline,
     }[kind]
-    return {city.pk: extended.get(city.pk) or default for city in cities}
+    # An extension only ever extends: one earlier than the campaign's own deadline (left by a later
+    # change of the campaign) does not close the city early.
+    return {city.pk: max(filter(None, (extended.get(city.pk), default)), default=None) for city in cities}
 
 
 def deadline_open(campaign, city, now=None, *, deadline=None):

@@ -4,15 +4,24 @@ imports, admin and commands alike: scope, deadline, quota (under the city's lock
 from collections import Counter
 from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from quotas.locking import lock_objects
+from quotas.locking import city_key, lock_objects
 from quotas.services import QuotaExceeded, ensure_room
 
 from . import selectors
-from .models import CATEGORY_SPECIFIC_FIELDS, ENTRY_FIELDS, Nomination, Slate
+from .models import (
+    CATEGORY_SPECIFIC_FIELDS,
+    ENTRY_FIELDS,
+    Campaign,
+    Category,
+    City,
+    DeadlineExtension,
+    Nomination,
+    Slate,
+)
 from .scoping import ensure_may_enter
 from .validators import normalize_phone, validate_phone
 
@@ -29,7 +38,7 @@ class DuplicateCreditCode(ValidationError):
 
 def lock_city(campaign, city):
     """Hold the city's quota lock for `campaign` until the transaction ends."""
-    lock_objects([("intake.city", campaign.pk, city.pk)], rows=[city])
+    lock_objects([city_key(campaign, city)], rows=[city])
 
 
 def ensure_entry_open(campaign, city):
@@ -103,6 +112,15 @@ def _save(nomination, user, reason=""):
     return nomination
 
 
+def _fit_to_category(nomination):
+    """Clear the columns of other categories (a 示范模式 on a platform, a city kind on a project):
+    what is stored is only what the saved category's Annex 2 columns and checks ask for."""
+    for name in CATEGORY_SPECIFIC_FIELDS - set(ENTRY_FIELDS[nomination.category_id]):
+        setattr(nomination, name, Nomination._meta.get_field(name).get_default())
+    if nomination.category_id == Category.CITY:
+        nomination.name = nomination.city.name  # the city nominates itself
+
+
 def create_nomination(*, user, campaign, city, category, **fields):
     ensure_may_enter(user, city)
     with transaction.atomic():
@@ -110,8 +128,7 @@ def create_nomination(*, user, campaign, city, category, **fields):
         ensure_entry_open(campaign, city)
         ensure_room(campaign, city, category)
         nomination = Nomination(campaign=campaign, city=city, category=category, created_by=user, **fields)
-        if category.is_city:
-            nomination.name = city.name  # the city nominates itself
+        _fit_to_category(nomination)
         ensure_credit_code_free(nomination)
         return _save(nomination, user)
 
@@ -139,8 +156,7 @@ def import_nominations(*, user, campaign, city, rows, commit=True):
             nomination = Nomination(
                 campaign=campaign, city=city, category=category, created_by=user, updated_by=user, **fields
             )
-            if category.is_city:
-                nomination.name = city.name
+            _fit_to_category(nomination)
             try:
                 ensure_room(campaign, city, category, pending=failed[category.code])
             except QuotaExceeded as exc:
@@ -198,14 +214,11 @@ def update_nomination(nomination, *, user, category=None, **fields):
                 raise ValidationError("示范城市不能与其他类别互相转换。", code="city_category_fixed")
             ensure_room(nomination.campaign, nomination.city, category, exclude_pk=nomination.pk)
             nomination.category = category
-            for name in CATEGORY_SPECIFIC_FIELDS - set(ENTRY_FIELDS[category.code]):
-                setattr(nomination, name, Nomination._meta.get_field(name).get_default())
         for name, value in fields.items():
             if name not in EDITABLE_FIELDS:
                 raise ValueError(f"{name} is not an editable nomination field")
             setattr(nomination, name, value)
-        if nomination.category.is_city:
-            nomination.name = nomination.city.name
+        _fit_to_category(nomination)
         ensure_credit_code_free(nomination)
         return _save(nomination, user)
 
@@ -262,3 +275,112 @@ def save_slate_contact(*, user, campaign, city, filler_name, filler_phone):
         slate.save()
     return slate
 
+
+# --- Deadline extensions ------------------------------------------------------------------------
+
+
+def campaign_deadline(campaign, kind):
+    """The campaign's own deadline of `kind` (None when the campaign has not set it)."""
+    return {
+        DeadlineExtension.SUBMISSION: campaign.submission_deadline,
+        DeadlineExtension.EVALUATION_ONLINE: campaign.evaluation_online_deadline,
+        DeadlineExtension.EVALUATION_EXPLANATION: campaign.evaluation_explanation_deadline,
+    }[kind]
+
+
+def extension_problems(campaign, kind, deadline, reason):
+    """What is wrong with an extension of `kind` to `deadline` (ValidationError or None): it must
+    come after the campaign's own deadline (an "extension" before it would close the city early)
+    and say why. The admin's form and `grant_extension` both ask here."""
+    if kind not in dict(DeadlineExtension.KIND_CHOICES):
+        return ValidationError({"kind": "请选择要延期的截止类型。"})
+    own = campaign_deadline(campaign, kind)
+    if own is None:
+        return ValidationError(
+            "%(campaign)s尚未设置该截止时间，请先由系统管理员在“遴选批次”中设置。",
+            code="evaluation_not_configured", params={"campaign": campaign.name},
+        )
+    errors = {}
+    if deadline is None or deadline <= own:
+        errors["deadline"] = ValidationError(
+            "延期后的截止时间应晚于批次原定的 %(own)s（北京时间）；早于它等于提前截止。",
+            code="extension_not_later", params={"own": _local(own)},
+        )
+    if not (reason or "").strip():
+        errors["reason"] = ValidationError("请填写延期原因，便于日后查阅。", code="reason_missing")
+    return ValidationError(errors) if errors else None
+
+
+def grant_extension(*, user, campaign, city, kind, deadline, reason):
+    """Give `city` a later deadline of `kind`, or move the one it has: the one write of a
+    `DeadlineExtension` (the province's return of a slate, the evaluation page, the admin). Under
+    the city's lock, so that no write of the city checks its deadline half-way; in the history."""
+    if not user.sees_all_cities:
+        raise PermissionDenied("只有省工业和信息化厅和系统管理员可以给地市延期。")
+    problem = extension_problems(campaign, kind, deadline, reason)
+    if problem is not None:
+        raise problem
+    with transaction.atomic():
+        lock_city(campaign, city)
+        extension = (
+            DeadlineExtension.objects.select_for_update().filter(campaign=campaign, city=city, kind=kind).first()
+            or DeadlineExtension(campaign=campaign, city=city, kind=kind)
+        )
+        extension.deadline = deadline
+        extension.reason = reason.strip()[:200]
+        extension._history_user = user
+        extension._change_reason = f"延期至 {_local(deadline)}"
+        extension.save()
+    return extension
+
+
+# --- What the admin keeps: cities, campaigns, categories, 示范模式, accounts -----------------------
+# The admin saves through these (intake/admin.py), so its writes obey the same rules and leave the
+# same history as any other.
+
+
+def _ensure_admin(user):
+    if not (user.is_superuser or user.role == user.ADMIN):
+        raise PermissionDenied("只有系统管理员可以修改基础数据。")
+
+
+def save_with_history(obj, user, reason=""):
+    """Validate `obj` and save it, the history entry naming `user` (and `reason`)."""
+    obj.full_clean()
+    obj._history_user = user
+    if reason:
+        obj._change_reason = reason[:100]
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        obj.validate_constraints()  # a race lost to a unique constraint: say it as full_clean would
+        raise
+    return obj
+
+
+def save_city(*, user, city, reason=""):
+    """Save a city. Its 示范城市 flag picks its quota tier: changing it takes the city's lock in
+    every open campaign, so that no entry counts against the old tier while the new one applies."""
+    _ensure_admin(user)
+    with transaction.atomic():
+        if city.pk is not None:
+            before = City.objects.filter(pk=city.pk).values_list("is_demo_city", flat=True).first()
+            if before is not None and before != city.is_demo_city:
+                open_campaigns = list(Campaign.objects.filter(is_open=True))
+                lock_objects([city_key(campaign, city) for campaign in open_campaigns], rows=[city])
+                reason = reason or ("设为示范城市" if city.is_demo_city else "取消示范城市")
+        return save_with_history(city, user, reason)
+
+
+def save_reference(*, user, obj, reason=""):
+    """Save a campaign, a category or a 示范模式 (validated, in the history under `user`)."""
+    _ensure_admin(user)
+    return save_with_history(obj, user, reason)
+
+
+def save_account(*, user, account, reason=""):
+    """Save a user account (what a role requires is `User.clean`: a city bureau's account belongs
+    to exactly one city, the others to none)."""
+    _ensure_admin(user)
+    return save_with_history(account, user, reason)

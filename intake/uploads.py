@@ -65,10 +65,13 @@ def private_upload_to(instance, filename):
 
 
 @contextmanager
-def stored_pdf(field_file, uploaded):
-    """Validate and store `uploaded` in `field_file`; delete it again if the block fails, so an
-    interrupted or refused write keeps nothing."""
-    validate_pdf(uploaded)
+def stored_pdf(field_file, uploaded, *, validated=False):
+    """Validate (unless the caller already did) and store `uploaded` in `field_file`; delete it
+    again if the block fails, so an interrupted or refused write keeps nothing. Call it under the
+    lock the write takes, after its checks: a request killed while waiting for the lock has
+    stored nothing yet (`manage.py clean_uploads` finds what a crash at a worse moment leaves)."""
+    if not validated:
+        validate_pdf(uploaded)
     field_file.save(uploaded.name or "upload.pdf", uploaded, save=False)
     try:
         yield field_file
@@ -86,3 +89,61 @@ def pdf_response(field_file, download_name):
     except FileNotFoundError:
         raise Http404("文件不存在，请重新上传。")
     return FileResponse(handle, content_type="application/pdf", filename=download_name)
+
+
+# --- Files no row refers to ----------------------------------------------------------------------
+
+
+def _private_file_fields():
+    """(model, field) of every FileField stored with `private_upload_to`."""
+    from django.apps import apps
+    from django.db.models import FileField
+
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, FileField) and field.upload_to is private_upload_to:
+                yield model, field
+
+
+def referenced_files():
+    """Every stored name a row or a historical version of a row refers to (nothing is deleted:
+    a replaced scan is still the file an old version shows)."""
+    names = set()
+    for model, field in _private_file_fields():
+        tables = [model._default_manager]
+        history = getattr(model, "history", None)
+        if history is not None and hasattr(history, "model"):
+            tables.append(history.model._default_manager)
+        for manager in tables:
+            names.update(manager.exclude(**{field.attname: ""}).exclude(**{f"{field.attname}__isnull": True})
+                         .values_list(field.attname, flat=True).distinct())
+    return names
+
+
+def orphaned_files(*, storage=None, min_age_minutes=60, now=None):
+    """[(name, size, modified)] of stored uploads that no row and no history row refers to, older
+    than `min_age_minutes` (a younger one may belong to a write that has not committed yet).
+    Only the folders `private_upload_to` writes to are looked at."""
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    storage = storage or default_storage
+    cutoff = (now or timezone.now()) - timedelta(minutes=min_age_minutes)
+    referenced = referenced_files()
+    folders = sorted({f"{model._meta.app_label}/{model._meta.model_name}" for model, _ in _private_file_fields()})
+    found = []
+    for folder in folders:
+        try:
+            _dirs, files = storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        for file_name in sorted(files):
+            name = f"{folder}/{file_name}"
+            if name in referenced:
+                continue
+            modified = storage.get_modified_time(name)
+            if modified <= cutoff:
+                found.append((name, storage.size(name), modified))
+    return found

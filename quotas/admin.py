@@ -1,16 +1,20 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from intake.admin_base import ServiceAdmin
+
+from . import services
 from .models import QuotaRule
 
 
 @admin.register(QuotaRule)
-class QuotaRuleAdmin(SimpleHistoryAdmin):
+class QuotaRuleAdmin(ServiceAdmin):
+    """Set the maximum to 0 instead of deleting: the rule and its history stay. Saved through
+    `services.save_quota_rule` (the lock of every city the rule decides, the history)."""
+
     list_display = ["campaign", "scope", "city", "category", "maximum"]
     list_editable = ["maximum"]
     list_filter = ["campaign", "scope", "category"]
     list_select_related = ["campaign", "city", "category"]
-    autocomplete_fields = ["city"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # set the maximum to 0 instead: the rule and its history stay
+    def save_through_service(self, request, obj, form, change):
+        services.save_quota_rule(user=request.user, rule=obj)

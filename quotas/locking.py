@@ -25,6 +25,12 @@ def advisory_key(*parts):
     return int.from_bytes(digest, "big", signed=True)
 
 
+def city_key(campaign, city):
+    """The key of one city's quota lock in one campaign (`intake.services.lock_city`): every write
+    that counts or changes what the city may count takes it."""
+    return ("intake.city", campaign.pk, city.pk)
+
+
 def lock_objects(keys, *, rows=()):
     """Lock `keys` (tuples naming what is counted) until the surrounding transaction ends.
 

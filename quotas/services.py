@@ -1,8 +1,10 @@
 """The quota rule, enforced: called with the city's lock held (see intake.services)."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from . import selectors
+from .locking import city_key, lock_objects
 from .models import QuotaRule
 
 
@@ -30,19 +32,58 @@ def ensure_room(campaign, city, category, *, exclude_pk=None, pending=0):
         )
 
 
-def copy_quota_rules(source, target):
-    """Give `target` the rules of `source` where it has none yet (next year's reuses everything)."""
+def copy_quota_rules(source, target, *, user=None):
+    """Give `target` the rules of `source` where it has none yet (next year's reuses everything);
+    each new rule goes through `save_quota_rule` when a `user` is named (the admin's action)."""
     existing = set(QuotaRule.objects.filter(campaign=target).values_list("scope", "city_id", "category_id"))
     created = 0
     for rule in QuotaRule.objects.filter(campaign=source):
         if (rule.scope, rule.city_id, rule.category_id) in existing:
             continue
-        QuotaRule.objects.create(
+        copy = QuotaRule(
             campaign=target, scope=rule.scope, city_id=rule.city_id, category_id=rule.category_id,
             maximum=rule.maximum,
         )
+        if user is None:
+            copy.save()  # reference data loaded by seed_demo, before any account exists
+        else:
+            save_quota_rule(user=user, rule=copy, reason=f"从 {source.year} 年复制")
         created += 1
     return created
+
+
+def _cities_ruled(rule):
+    """The cities whose limits `rule` decides (its own city, or every city of its tier)."""
+    from intake.models import City
+
+    if rule.scope == QuotaRule.CITY:
+        return [rule.city] if rule.city_id else []
+    if rule.scope == QuotaRule.DEMO_CITY:
+        return list(City.objects.filter(is_demo_city=True))
+    if rule.scope == QuotaRule.OTHER_CITY:
+        return list(City.objects.filter(is_demo_city=False))
+    return []
+
+
+def save_quota_rule(*, user, rule, reason=""):
+    """Add or change a quota rule (admins). Under the lock of every city the rule (old or new)
+    decides, and the province's for its own limits, so no entry counts against a limit that is
+    being changed; validated, and in the history under `user`."""
+    from intake.review_services import lock_province
+    from intake.services import save_with_history
+
+    if not (user.is_superuser or user.role == user.ADMIN):
+        raise PermissionDenied("只有系统管理员可以修改推荐名额规则。")
+    rule.full_clean()  # before taking the locks
+    with transaction.atomic():
+        ruled = _cities_ruled(rule)
+        if rule.pk is not None:
+            before = QuotaRule.objects.select_related("city").filter(pk=rule.pk).first()
+            ruled += _cities_ruled(before) if before is not None else []
+        lock_objects({city_key(rule.campaign, city) for city in ruled}, rows=ruled)
+        if rule.scope == QuotaRule.PROVINCE:
+            lock_province(rule.campaign)
+        return save_with_history(rule, user, reason)
 
 
 def ensure_province_room(campaign, category):

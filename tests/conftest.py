@@ -30,7 +30,7 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_MAX_AGE_DAYS = 0
     settings.CAPTCHA_AFTER_FAILURES = 10_000
     settings.PROXY_COUNT = 0
-    # Pages cached by one test must not answer another's (intake/pagecache.py).
+    # Exports cached by one test must not answer another's (intake/exports/base.py:render_cached).
     from django.core.cache import cache
 
     cache.clear()
@@ -67,12 +67,6 @@ def _security_log_triggers(request):
     yield
     if connection.vendor == "sqlite" and _transactional(request):
         triggers.uninstall(connection)
-
-
-@pytest.fixture
-def render_every_time(settings):
-    """Pages rendered on every request (no page cache): for tests that count what rendering costs."""
-    settings.PAGE_CACHE = False
 
 
 @pytest.fixture

@@ -100,9 +100,28 @@ def review(nomination, **overrides):
     return review_services.save_formal_review(nomination, user=user(nomination.city.slug), **fields)
 
 
-def ready_slate(username, campaign=None, *, uploads=("letter_pdf", "annex2_pdf"), filler=True):
-    """Everything a submission needs: 填报人, the stamped PDFs, each counted nomination reviewed."""
+def annex2_code(username, campaign=None):
+    """The 校验码 the city's Annex 2 prints now (what a clerk types from the stamped paper)."""
+    from intake import annex2
+
+    return annex2.verification_code(annex2.city_sheet(campaign or open_campaign(), user(username).city))
+
+
+def upload_stamped(username, field, campaign=None, code=None):
+    """A stamped scan through the service; the Annex 2 with the current data's 校验码 unless `code`."""
     from intake import review_services
+
+    clerk = user(username)
+    campaign = campaign or open_campaign()
+    if code is None and field == "annex2_pdf":
+        code = annex2_code(username, campaign)
+    return review_services.upload_slate_pdf(user=clerk, campaign=campaign, city=clerk.city, field=field,
+                                            uploaded=pdf_upload(), code=code or "")
+
+
+def ready_slate(username, campaign=None, *, uploads=("letter_pdf", "annex2_pdf"), filler=True):
+    """Everything a submission needs: 填报人, the stamped PDFs (the Annex 2 of the data as it is
+    now), each counted nomination reviewed."""
     from intake.models import Nomination
     from intake.selectors import slate_for
 
@@ -112,8 +131,7 @@ def ready_slate(username, campaign=None, *, uploads=("letter_pdf", "annex2_pdf")
         services.save_slate_contact(user=clerk, campaign=campaign, city=clerk.city, filler_name="李四",
                                     filler_phone="0763-3361234")
     for field in uploads:
-        review_services.upload_slate_pdf(user=clerk, campaign=campaign, city=clerk.city, field=field,
-                                         uploaded=pdf_upload())
+        upload_stamped(username, field, campaign)
     for n in Nomination.objects.filter(campaign=campaign, city=clerk.city, status=Nomination.ENTERED):
         review(n)
     return slate_for(campaign, clerk.city)

@@ -39,15 +39,28 @@ def test_city_submits_its_slate_and_the_province_accepts_it(seeded, site, tmp_pa
     page.click(f"tr[data-nomination='{nomination.pk}'] button:has-text('保存')")
     page.wait_for_load_state()
     assert any("已保存" in m for m in site.messages()), site.messages()
+    # The sheet to stamp is downloaded once the 填报人 line is in: its 校验码 is the page's.
+    with page.expect_download() as download:
+        page.click("#annex2-code a:has-text('Excel')")
+    download.value.save_as(saved)
+    printed = load_workbook(saved).active["F1"].value
+    assert printed == f"校验码：{page.inner_text('[data-code=current]')}"
     scan = tmp_path / "盖章扫描件.pdf"
     scan.write_bytes(pdf_bytes())
     for kind in ("letter", "annex2"):
         page.set_input_files(f"#upload-{kind} input[type=file]", str(scan))
+        if kind == "annex2":
+            page.fill("#upload-annex2 input[name=code]", printed.removeprefix("校验码：").lower())  # as typed
         page.click(f"#upload-{kind} button[type=submit]")
         page.wait_for_load_state()
     assert page.locator("#problems-none").count() == 1, page.inner_text("main")
+    assert page.locator("[data-annex2=match]").count() == 1
 
     page.click("button:has-text('提交省工业和信息化厅')")
+    page.wait_for_load_state()
+    assert "确认将清远市的推荐材料提交" in page.inner_text("main")  # a step of its own, no script
+    assert Slate.objects.get(city__slug="qingyuan").status == Slate.DRAFT
+    page.click("#confirm-button")
     page.wait_for_load_state()
     assert any("已提交" in m for m in site.messages()), site.messages()
     assert Slate.objects.get(city__slug="qingyuan").status == Slate.SUBMITTED
@@ -58,7 +71,10 @@ def test_city_submits_its_slate_and_the_province_accepts_it(seeded, site, tmp_pa
     site.province_row("清远市").locator("a:has-text('审核')").click()
     page.wait_for_load_state()
     assert nomination.name in page.inner_text("main")
+    assert page.locator("[data-annex2=match]").count() == 1  # the stamped sheet is the data's
     page.click("#slate-actions button:has-text('受理')")
+    page.wait_for_load_state()
+    page.click("#confirm-button")
     page.wait_for_load_state()
     assert any("已受理清远市" in m for m in site.messages()), site.messages()
     assert Slate.objects.get(city__slug="qingyuan").status == Slate.ACCEPTED

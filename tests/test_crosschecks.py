@@ -36,7 +36,7 @@ def test_same_code_rejected_in_another_city(client_for, seeded):
     first = nominate("huizhou", "project", credit_code=code)
     ready_slate("huizhou")
     submit("huizhou")
-    client_for("province").post(f"/nominations/{first.pk}/reject/", {"reason": "应由清远推荐"})
+    client_for("province").post(f"/nominations/{first.pk}/reject/", {"confirm": "yes", "reason": "应由清远推荐"})
     second = nominate("qingyuan", "project", credit_code=code)
     assert "也曾由惠州市推荐" in warnings_for(open_campaign())[second.pk][0]
     assert "不予受理" in warnings_for(open_campaign())[second.pk][0]

@@ -80,7 +80,7 @@ def queries(client, url):
 
 
 @pytest.mark.parametrize("url", ["/evaluation/", "/evaluation/outstanding/", "/evaluation/export/"])
-def test_province_pages_take_a_constant_number_of_queries(client_for, registry, url, render_every_time):
+def test_province_pages_take_a_constant_number_of_queries(client_for, registry, url):
     province = client_for("province")
     before = queries(province, url)
     for slug in ("yunfu", "shantou", "meizhou"):  # more units, cities and reported states

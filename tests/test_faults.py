@@ -106,7 +106,7 @@ def _upload(ctx, client):
 
 
 def _submit(ctx, client):
-    return "/slate/submit/", {}
+    return "/slate/submit/", {"confirm": "yes"}
 
 
 def _annex2_import(ctx, client):
@@ -117,11 +117,11 @@ def _annex2_import(ctx, client):
 
 
 def _accept(ctx, client):
-    return f"/review/{ctx['submitted'].city.code}/accept/", {}
+    return f"/review/{ctx['submitted'].city.code}/accept/", {"confirm": "yes"}
 
 
 def _return(ctx, client):
-    return f"/review/{ctx['submitted'].city.code}/return/", {"reason": "附件2未盖章"}
+    return f"/review/{ctx['submitted'].city.code}/return/", {"confirm": "yes", "reason": "附件2未盖章"}
 
 
 def _paper(ctx, client):
@@ -129,7 +129,7 @@ def _paper(ctx, client):
 
 
 def _reject(ctx, client):
-    return f"/nominations/{ctx['submitted'].pk}/reject/", {"reason": "不符合申报条件"}
+    return f"/nominations/{ctx['submitted'].pk}/reject/", {"confirm": "yes", "reason": "不符合申报条件"}
 
 
 def _province_contact(ctx, client):

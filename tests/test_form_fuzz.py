@@ -32,7 +32,7 @@ from intake.accounts.forms import (
     SecondFactorForm,
     TwoFactorSetupForm,
 )
-from intake.admin import PasswordSetByAdminForm
+from intake.admin import DeadlineExtensionForm, PasswordSetByAdminForm
 from intake.audit.forms import AuditFilterForm, HistoryFilterForm
 from intake.evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
 from intake.forms import (
@@ -201,6 +201,13 @@ TARGETS = {
                             lambda c: FormalReviewForm(nomination=c["own"])),
     "slate-upload": Target(SlateUploadForm, lambda c: "/slate/upload/letter/", lambda c: SlateUploadForm(),
                            extra=(CAMPAIGN,)),
+    "slate-upload-annex2": Target(SlateUploadForm, lambda c: "/slate/upload/annex2/", lambda c: SlateUploadForm(),
+                                  extra=(CAMPAIGN, ("code", ["7K3M-Q9TX", "ＯＯＯＯ-ＩＩＩＩ", "校验码：", "0" * 40]))),
+    # The admin's extension form (a ModelForm of the admin, with its split date and time inputs)
+    "admin-extension": Target(DeadlineExtensionForm, lambda c: "/admin/intake/deadlineextension/add/",
+                              lambda c: DeadlineExtensionForm(), account="admin",
+                              extra=(("deadline_0", ["2030-01-01", "2000-01-01", "x"]),
+                                     ("deadline_1", ["23:59", "25:61", ""]), ("_save", ["1"]))),
     "annex2-import": Target(Annex2ImportForm, lambda c: "/imports/annex2/", lambda c: Annex2ImportForm()),
     "annex2-confirm": Target(None, lambda c: "/imports/annex2/confirm/", lambda c: None, extra=(TOKEN,)),
     # The province's review of a submitted slate

@@ -14,3 +14,16 @@ def test_healthz_is_public_and_touches_nothing(client, db, settings):
     assert client.head("/healthz/").status_code == 200
     assert client.post("/healthz/").status_code == 405
     assert client.get("/").status_code == 301  # the exemption is for /healthz/ only
+
+
+def test_the_trivial_view_behind_the_login_loads_the_session_and_the_user(client_for, client):
+    from tests.factories import user
+
+    clerk = client_for("qingyuan")
+    with CaptureQueriesContext(connection) as queries:
+        response = clerk.get("/healthz/session/")
+    assert response.status_code == 200 and response.content == f"ok {user('qingyuan').pk}\n".encode()
+    assert len(queries) == 2  # the session and the user, as for every page; nothing else
+    assert "no-cache" in response["Cache-Control"]
+    anonymous = client.get("/healthz/session/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")

@@ -86,7 +86,7 @@ def count_queries(client):
     return len(ctx.captured_queries)
 
 
-def test_queries_do_not_grow_with_cities_or_nominations(client_for, render_every_time):
+def test_queries_do_not_grow_with_cities_or_nominations(client_for):
     client = client_for("province")
     nominate("qingyuan", "project")
     few = count_queries(client)

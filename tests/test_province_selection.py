@@ -74,7 +74,7 @@ def test_rejected_nomination_leaves_the_selection(client_for):
     accepted("qingyuan")
     province = client_for("province")
     select(province, n)
-    province.post(f"/nominations/{n.pk}/reject/", {"reason": "现场核查不属实"})
+    province.post(f"/nominations/{n.pk}/reject/", {"confirm": "yes", "reason": "现场核查不属实"})
     n.refresh_from_db()
     assert n.status == Nomination.REJECTED and not n.province_selected
     assert province_selection_sheet(open_campaign()).row_count == 0

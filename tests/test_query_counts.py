@@ -6,7 +6,6 @@ times, under a fixed ceiling.
 A page that starts looping over rows with a query each fails here. To add a page: one entry in
 PAGES (account, URL builder, ceiling)."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,8 +13,6 @@ from intake import services
 from intake.models import Category, DemoMode, Nomination, RecognisedUnit
 from intake.scale import build_scale_data
 from tests.factories import nominate, ready_slate, recognised, submit, user
-
-pytestmark = pytest.mark.usefixtures("render_every_time")
 
 # (page, account, url(objects) -> str, ceiling). The ceilings are today's counts plus 2: a page
 # that needs more says so here, in review. Two of each page's queries are the session and the user.

@@ -35,23 +35,28 @@ def test_page_shows_slate_files_quota_and_actions(client_for, submitted):
 
 
 def test_accept(client_for, submitted):
-    response = client_for("province").post("/review/441800/accept/", {"campaign": year()}, follow=True)
+    response = client_for("province").post(
+        "/review/441800/accept/", {"confirm": "yes", "campaign": year()}, follow=True
+    )
     assert "已受理清远市的推荐材料" in response.content.decode()
     slate = Slate.objects.get()
     assert slate.status == Slate.ACCEPTED and slate.accepted_by.username == "province"
-    again = client_for("province").post("/review/441800/accept/", {"campaign": year()}, follow=True)
+    again = client_for("province").post("/review/441800/accept/", {"confirm": "yes", "campaign": year()}, follow=True)
     assert "已受理" in again.content.decode()
 
 
 def test_accept_before_submission_is_refused(client_for, seeded):
     nominate("qingyuan", "project")
-    response = client_for("province").post("/review/441800/accept/", {"campaign": year()}, follow=True)
+    response = client_for("province").post(
+        "/review/441800/accept/", {"confirm": "yes", "campaign": year()}, follow=True
+    )
     assert "当前为“未提交”，地市提交后才能受理" in response.content.decode()
 
 
 def test_return_needs_a_reason(client_for, submitted):
-    response = client_for("province").post("/review/441800/return/", {"campaign": year(), "reason": " "},
-                                           follow=True)
+    response = client_for("province").post(
+        "/review/441800/return/", {"confirm": "yes", "campaign": year(), "reason": " "}, follow=True
+    )
     assert "请填写退回原因" in response.content.decode()
     assert Slate.objects.get().status == Slate.SUBMITTED
 
@@ -61,11 +66,15 @@ def test_return_after_the_deadline_needs_a_new_deadline(client_for, submitted):
     campaign.submission_deadline = timezone.now() - timedelta(hours=1)
     campaign.save()
     province = client_for("province")
-    response = province.post("/review/441800/return/", {"campaign": year(), "reason": "附件2未盖章"}, follow=True)
+    response = province.post(
+        "/review/441800/return/", {"confirm": "yes", "campaign": year(), "reason": "附件2未盖章"}, follow=True
+    )
     assert "请同时填写“延期至”" in response.content.decode()
     assert Slate.objects.get().status == Slate.SUBMITTED
     later = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    province.post("/review/441800/return/", {"campaign": year(), "reason": "附件2未盖章", "extend_to": later})
+    province.post(
+        "/review/441800/return/", {"confirm": "yes", "campaign": year(), "reason": "附件2未盖章", "extend_to": later}
+    )
     slate = Slate.objects.get()
     assert slate.status == Slate.RETURNED and slate.return_reason == "附件2未盖章"
     extension = DeadlineExtension.objects.get(city=city("qingyuan"))
@@ -79,7 +88,8 @@ def test_extension_must_be_later_than_the_current_deadline(client_for, submitted
     campaign = open_campaign()
     earlier = timezone.localtime(campaign.submission_deadline - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = client_for("province").post(
-        "/review/441800/return/", {"campaign": year(), "reason": "x", "extend_to": earlier}, follow=True
+        "/review/441800/return/", {"confirm": "yes", "campaign": year(), "reason": "x", "extend_to": earlier},
+        follow=True,
     )
     assert "“延期至”应晚于清远市当前的截止时间" in response.content.decode()
     assert Slate.objects.get().status == Slate.SUBMITTED and not DeadlineExtension.objects.exists()
@@ -87,8 +97,10 @@ def test_extension_must_be_later_than_the_current_deadline(client_for, submitted
 
 def test_returning_an_accepted_slate_is_refused(client_for, submitted):
     province = client_for("province")
-    province.post("/review/441800/accept/", {"campaign": year()})
-    response = province.post("/review/441800/return/", {"campaign": year(), "reason": "x"}, follow=True)
+    province.post("/review/441800/accept/", {"confirm": "yes", "campaign": year()})
+    response = province.post(
+        "/review/441800/return/", {"confirm": "yes", "campaign": year(), "reason": "x"}, follow=True
+    )
     assert "已受理，不能退回" in response.content.decode()
 
 
@@ -98,7 +110,9 @@ def test_reject_a_nomination_updates_counts_and_annex2(client_for, submitted):
     assert quota_table(campaign, qingyuan)[3].used == 2  # projects
     assert city_sheet(campaign, qingyuan).row_count == 3
     province = client_for("province")
-    response = province.post(f"/nominations/{first.pk}/reject/", {"reason": "申报书缺少财务报表"}, follow=True)
+    response = province.post(
+        f"/nominations/{first.pk}/reject/", {"confirm": "yes", "reason": "申报书缺少财务报表"}, follow=True
+    )
     assert "已不予受理" in response.content.decode()
     first.refresh_from_db()
     assert first.status == Nomination.REJECTED and first.status_reason == "申报书缺少财务报表"
@@ -116,19 +130,21 @@ def test_reject_a_nomination_updates_counts_and_annex2(client_for, submitted):
 def test_reject_needs_reason_submission_and_the_province(client_for, seeded):
     draft = nominate("huizhou", "project")
     province = client_for("province")
-    response = province.post(f"/nominations/{draft.pk}/reject/", {"reason": "x"}, follow=True)
+    response = province.post(f"/nominations/{draft.pk}/reject/", {"confirm": "yes", "reason": "x"}, follow=True)
     assert "地市提交后才能不予受理" in response.content.decode()
-    response = province.post(f"/nominations/{draft.pk}/reject/", {"reason": ""}, follow=True)
+    response = province.post(f"/nominations/{draft.pk}/reject/", {"confirm": "yes", "reason": ""}, follow=True)
     assert "请填写不予受理的原因" in response.content.decode()
-    assert client_for("huizhou").post(f"/nominations/{draft.pk}/reject/", {"reason": "x"}).status_code == 403
+    assert client_for("huizhou").post(
+        f"/nominations/{draft.pk}/reject/", {"confirm": "yes", "reason": "x"}
+    ).status_code == 403
     draft.refresh_from_db()
     assert draft.status == Nomination.ENTERED
 
 
 def test_reject_twice_is_a_message(client_for, submitted):
     province = client_for("province")
-    province.post(f"/nominations/{submitted[0].pk}/reject/", {"reason": "x"})
-    response = province.post(f"/nominations/{submitted[0].pk}/reject/", {"reason": "x"}, follow=True)
+    province.post(f"/nominations/{submitted[0].pk}/reject/", {"confirm": "yes", "reason": "x"})
+    response = province.post(f"/nominations/{submitted[0].pk}/reject/", {"confirm": "yes", "reason": "x"}, follow=True)
     assert "当前为“不予受理”，不能不予受理" in response.content.decode()
 
 
@@ -164,10 +180,10 @@ def test_paper_ignores_other_cities_nominations(client_for, submitted):
 
 def test_timeline_lists_every_step_with_who(client_for, submitted):
     province = client_for("province")
-    province.post("/review/441800/return/", {"campaign": year(), "reason": "请补充现场核查记录"})
+    province.post("/review/441800/return/", {"confirm": "yes", "campaign": year(), "reason": "请补充现场核查记录"})
     submit("qingyuan")
-    province.post(f"/nominations/{submitted[2].pk}/reject/", {"reason": "服务收入占比不足"})
-    province.post("/review/441800/accept/", {"campaign": year()})
+    province.post(f"/nominations/{submitted[2].pk}/reject/", {"confirm": "yes", "reason": "服务收入占比不足"})
+    province.post("/review/441800/accept/", {"confirm": "yes", "campaign": year()})
     events = list(Slate.objects.get().events.values_list("kind", "actor__username"))
     assert events == [
         ("uploaded", "qingyuan"), ("uploaded", "qingyuan"), ("submitted", "qingyuan"), ("returned", "province"),
@@ -184,7 +200,7 @@ def test_city_staff_cannot_act_and_other_cities_are_404(client_for, submitted):
     for url in ["/review/441800/", "/review/441800/accept/", "/review/441800/return/", "/review/441800/paper/"]:
         assert huizhou.post(url, {"campaign": year(), "reason": "x"}).status_code == 404, url
     qingyuan = client_for("qingyuan")
-    assert qingyuan.post("/review/441800/accept/", {"campaign": year()}).status_code == 403
+    assert qingyuan.post("/review/441800/accept/", {"confirm": "yes", "campaign": year()}).status_code == 403
     assert qingyuan.get("/review/441800/").status_code == 302  # to its own slate page
     assert Slate.objects.get().status == Slate.SUBMITTED
     assert client_for("province").get("/review/000000/").status_code == 404
@@ -196,7 +212,7 @@ def test_return_reason_is_a_state_not_a_leftover(client_for, submitted):
     from tests.factories import user
 
     province = client_for("province")
-    province.post("/review/441800/return/", {"campaign": year(), "reason": "推荐函未盖章"})
+    province.post("/review/441800/return/", {"campaign": year(), "reason": "推荐函未盖章", "confirm": "yes"})
     page = province.get(f"/review/441800/?campaign={year()}").content.decode()
     assert "退回原因</dt><dd class=\"col-sm-8\">推荐函未盖章" in page
     submit("qingyuan")
@@ -220,3 +236,14 @@ def test_paper_copies_are_text_when_they_cannot_be_changed(client_for, submitted
     Slate.objects.filter(city__slug="qingyuan").update(status=Slate.RETURNED)
     page = client_for("province").get(f"/review/441800/?campaign={year()}").content.decode()
     assert 'name="copies-' not in page and "2 份" in page and "disabled" not in page
+
+
+def test_a_rejected_nominee_stays_in_the_review_table_with_status_and_reason(client_for, submitted):
+    rejected = submitted[2]
+    province = client_for("province")
+    province.post(f"/nominations/{rejected.pk}/reject/", {"confirm": "yes", "reason": "服务收入占比不足30%"})
+    page = province.get(f"/review/441800/?campaign={year()}").content.decode()
+    table = page.split('id="review-table"')[1].split("</table>")[0]
+    row = table.split(f'data-nomination="{rejected.pk}"')[1].split("</tr>")[0]
+    assert rejected.name in row and "不予受理" in row and "服务收入占比不足30%" in row
+    assert all(f'data-nomination="{n.pk}"' in table for n in submitted)  # every nominee, rejected or not

@@ -20,6 +20,7 @@ from tests.factories import (
     ready_slate,
     review,
     submit,
+    upload_stamped,
     user,
 )
 
@@ -66,7 +67,8 @@ def test_failed_check(ready):
 
 def test_check_not_done(ready):
     nominate("qingyuan", "platform_shared")
-    assert refusal_codes() == {"check_pending", "paper_no_missing"}
+    # A nominee entered after the stamped Annex 2 was uploaded: the paper no longer matches either.
+    assert refusal_codes() == {"check_pending", "paper_no_missing", "annex2_mismatch"}
 
 
 def test_number_mismatch(ready):
@@ -125,7 +127,7 @@ def test_every_reason_is_listed_at_once_on_the_page(client_for):
                              category_id="project", maximum=1)
     past_deadline()
     client = client_for("qingyuan")
-    response = client.post("/slate/submit/", {"campaign": open_campaign().year}, follow=True)
+    response = client.post("/slate/submit/", {"confirm": "yes", "campaign": open_campaign().year}, follow=True)
     page = response.content.decode()
     assert "不能提交，请先处理以下问题" in page
     for text in [
@@ -197,7 +199,9 @@ def test_restore_is_frozen_too(ready):
 def test_return_unfreezes_and_resubmission_works(client_for, ready):
     submit("qingyuan")
     province = client_for("province")
-    province.post("/review/441800/return/", {"campaign": open_campaign().year, "reason": "推荐函未盖章"})
+    province.post(
+        "/review/441800/return/", {"confirm": "yes", "campaign": open_campaign().year, "reason": "推荐函未盖章"}
+    )
     slate = Slate.objects.get()
     assert slate.status == Slate.RETURNED
     page = client_for("qingyuan").get("/slate/").content.decode()
@@ -205,9 +209,11 @@ def test_return_unfreezes_and_resubmission_works(client_for, ready):
     services.update_nomination(ready[0], user=user("qingyuan"), name="改正后的名称")  # editable again
     new = nominate("qingyuan", "enterprise")
     review(new)
+    assert refusal_codes() == {"annex2_mismatch"}  # the stamped sheet lists the old data
+    upload_stamped("qingyuan", "annex2_pdf")  # downloaded again, stamped, uploaded
     assert submit("qingyuan").status == Slate.SUBMITTED
     assert list(slate.events.values_list("kind", flat=True)) == ["uploaded", "uploaded", "submitted", "returned",
-                                                                 "submitted"]
+                                                                 "uploaded", "submitted"]
 
 
 def test_accepted_slate_stays_frozen(ready):

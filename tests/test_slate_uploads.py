@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from intake.models import Slate, SlateEvent
-from tests.factories import nominate, open_campaign, pdf_bytes, pdf_upload, ready_slate, submit
+from tests.factories import annex2_code, nominate, open_campaign, pdf_bytes, pdf_upload, ready_slate, submit
 
 
 def stored_files():
@@ -15,12 +15,12 @@ def stored_files():
     return [os.path.join(d, f) for d, _, files in os.walk(root) for f in files] if os.path.exists(root) else []
 
 
-def upload(client, kind="letter", name="推荐函.pdf", content=None):
-    return client.post(
-        f"/slate/upload/{kind}/",
-        {"campaign": open_campaign().year, "file": pdf_upload(name, content)},
-        follow=True,
-    )
+def upload(client, kind="letter", name="推荐函.pdf", content=None, code=None):
+    """The stamped Annex 2 with the 校验码 of the current data unless `code` says otherwise."""
+    data = {"campaign": open_campaign().year, "file": pdf_upload(name, content)}
+    if kind == "annex2":
+        data["code"] = annex2_code("qingyuan") if code is None else code
+    return client.post(f"/slate/upload/{kind}/", data, follow=True)
 
 
 def test_upload_is_stored_privately_and_recorded(client_for):

@@ -4,13 +4,14 @@
 `set_evaluation_state`, which applies it, the scoping and what each state requires."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from quotas.locking import lock_objects
 
 from ..models import MINISTRY_PLATFORM, DeadlineExtension, RecognisedUnit, UnitEvaluation
 from ..scoping import ensure_may_oversee_evaluation, ensure_may_report_evaluation
+from ..services import grant_extension, save_with_history
 from ..uploads import UploadRejected, stored_pdf, validate_pdf
 from . import selectors
 
@@ -134,44 +135,13 @@ def save_unit(*, user, unit=None, reason="", **fields):
         if name not in REGISTRY_FIELDS:
             raise ValueError(f"{name} is not a registry field")
         setattr(unit, name, value)
-    unit.full_clean()
-    unit._history_user = user
-    if reason:
-        unit._change_reason = reason
-    try:
-        with transaction.atomic():
-            unit.save()
-    except IntegrityError:
-        # Lost a race to the database's own constraints: say it as full_clean would have.
-        unit.validate_constraints()
-        raise
-    return unit
+    return save_with_history(unit, user, reason)
 
 
 def extend_evaluation_deadline(*, user, campaign, city, kind, deadline, reason):
     """Give `city` a later evaluation deadline of `kind` (online / explanation), or move its
-    extension; recorded in the history like every change."""
+    extension (`intake.services.grant_extension` applies the rules and writes the history)."""
     ensure_may_oversee_evaluation(user)
     if kind not in EVALUATION_KINDS:
         raise ValidationError({"kind": "请选择要延期的截止类型：网上填报或书面说明。"})
-    own = selectors.Deadlines(campaign.evaluation_online_deadline, campaign.evaluation_explanation_deadline)
-    original = own.online if kind == DeadlineExtension.EVALUATION_ONLINE else own.explanation
-    if original is None:
-        raise ValidationError(
-            "%(campaign)s尚未设置该截止时间，请先由系统管理员在“遴选批次”中设置。",
-            code="evaluation_not_configured", params={"campaign": campaign.name},
-        )
-    if deadline <= original:
-        raise ValidationError({"deadline": f"延期后的截止时间应晚于批次原定的 {local_time(original)}。"})
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写延期原因，便于日后查阅。"})
-    with transaction.atomic():
-        extension = (
-            DeadlineExtension.objects.select_for_update().filter(campaign=campaign, city=city, kind=kind).first()
-            or DeadlineExtension(campaign=campaign, city=city, kind=kind)
-        )
-        extension.deadline = deadline
-        extension.reason = reason.strip()
-        extension._history_user = user
-        extension.save()
-    return extension
+    return grant_extension(user=user, campaign=campaign, city=city, kind=kind, deadline=deadline, reason=reason)

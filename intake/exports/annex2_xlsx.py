@@ -46,8 +46,10 @@ STYLES = {
     "附件2 文字": (Font(name=_SONG, size=11), _LEFT, Border()),
     "附件2 导入列标题": (Font(name=_SONG, size=11, bold=True, color="808080"), _CENTER, Border()),
     "附件2 导入列": (Font(name=_SONG, size=11), _LEFT, Border()),
+    "附件2 校验码": (Font(name=_SONG, size=11), Alignment(horizontal="right", vertical="center"), Border()),
 }
-CELL, CELL_CENTER, HEADER, OVER, TITLE_STYLE, LABEL, SECTION, TEXT, EXTRA_HEADER, EXTRA = STYLES
+CELL, CELL_CENTER, HEADER, OVER, TITLE_STYLE, LABEL, SECTION, TEXT, EXTRA_HEADER, EXTRA, CODE = STYLES
+CODE_LABEL = "校验码："
 
 
 class Annex2Xlsx(Annex2Export):
@@ -95,6 +97,13 @@ def _print_setup(ws, last_column, last_row, title_rows, *, landscape=False):
     ws.page_margins.top = ws.page_margins.bottom = 0.8
     ws.print_title_rows = title_rows
     ws.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
+
+
+def _put_code(ws, row, column, code):
+    """The sheet's 校验码: in a cell at the top right, and in the footer of every printed page."""
+    _put(ws, row, column, column, f"{CODE_LABEL}{code}", CODE)
+    ws.oddFooter.right.text = ws.evenFooter.right.text = f"{CODE_LABEL}{code}　第 &P 页"
+    ws.oddFooter.right.size = ws.evenFooter.right.size = 9
 
 
 def _text_lines(text, width):
@@ -154,6 +163,7 @@ def _write_sheet(ws, sheet):
     ws.column_dimensions.group("G", "H", hidden=True, outline_level=1)
 
     _put(ws, 1, 1, 1, ANNEX_LABEL, LABEL)
+    _put_code(ws, 1, 6, sheet.verification_code)
     _put(ws, 2, 1, 6, TITLE, TITLE_STYLE)
     ws.row_dimensions[2].height = 36
     _put(ws, 3, 1, 3, f"推荐单位（盖章）：{sheet.recommender}", TEXT)
@@ -191,6 +201,7 @@ def _write_summary(ws, summary):
         ws.column_dimensions[get_column_letter(col)].width = width
     last = len(SUMMARY_WIDTHS)
     _put(ws, 1, 1, last, summary.title, TITLE_STYLE)
+    _put_code(ws, 3, last, summary.verification_code)
     ws.row_dimensions[1].height = 36
     campaign = summary.campaign.name if summary.campaign is not None else ""
     _put(ws, 2, 1, last, f"遴选批次：{campaign}　推荐对象共 {len(summary.rows)} 个（不含已撤回、不予受理的）", TEXT)

@@ -18,7 +18,6 @@ from ..evaluation import registry_import, selectors, services
 from ..evaluation.exports import RegistryExport
 from ..evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
 from ..models import BATCH_CHOICES, City, DeadlineExtension, RecognisedUnit, UnitEvaluation
-from ..pagecache import cached_page
 from ..uploads import UploadRejected, pdf_response
 from ..xlsx import XLSX_MIMETYPE
 
@@ -42,7 +41,6 @@ def _download(filename, mimetype, content):
     return response
 
 
-@cached_page
 def overview(request):
     campaign = _campaign(request)
     if scoping.may_oversee_evaluation(request.user):
@@ -74,7 +72,6 @@ def _province_overview(request, campaign):
     })
 
 
-@cached_page
 def outstanding(request):
     """What is still to be filed or explained, overdue first; the province may pick a city."""
     campaign = _campaign(request)
@@ -95,7 +92,6 @@ def outstanding(request):
     })
 
 
-@cached_page
 def unit_detail(request, unit):
     unit = scoping.get_unit_for_user(request.user, unit)
     campaign = _campaign(request)
@@ -144,7 +140,6 @@ def unit_explanation(request, unit):
     return pdf_response(evaluation.explanation, f"{unit.name}-无法填报书面说明.pdf")
 
 
-@cached_page
 def registry(request):
     """The registry as the province keeps it: every unit, deactivated ones too, with filters."""
     scoping.ensure_may_oversee_evaluation(request.user)

@@ -13,11 +13,9 @@ from .. import crosschecks, scoping, selectors, services
 from ..evaluation.selectors import recognitions_for
 from ..forms import NominationFilterForm, NominationForm, SlateContactForm, WithdrawForm
 from ..models import Category, Nomination
-from ..pagecache import cached_page
 from .review import province_overview
 
 
-@cached_page
 def home(request):
     campaign = selectors.get_campaign(request.GET.get("campaign"))
     if request.user.sees_all_cities:
@@ -50,7 +48,6 @@ def _province_home(request, campaign):
     return province_overview(request, campaign)
 
 
-@cached_page
 def nomination_list(request):
     campaign = selectors.get_campaign(request.GET.get("campaign"))
     nominations = scoping.nominations_for(request.user).filter(campaign=campaign)
@@ -108,7 +105,6 @@ def nomination_new(request, category):
     })
 
 
-@cached_page
 def nomination_detail(request, pk):
     nomination = scoping.get_nomination_for_user(request.user, pk)
     blocker = _entry_blocker(nomination.campaign, nomination.city)

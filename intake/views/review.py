@@ -13,7 +13,7 @@ from .. import crosschecks, review_selectors, review_services, scoping, selector
 from ..charts import stacked_bars
 from ..forms import ProvinceContactForm, RejectForm, ReturnSlateForm
 from ..models import Category, Nomination
-from ..pagecache import cached_page
+from .confirm import confirmation_page, confirmed
 
 
 def _review_url(campaign, city):
@@ -56,7 +56,6 @@ def province_overview(request, campaign):
     })
 
 
-@cached_page
 def city_review(request, code):
     campaign = selectors.get_campaign(request.GET.get("campaign"))
     slate = scoping.get_slate_for_user(request.user, campaign, code)
@@ -74,6 +73,7 @@ def city_review(request, code):
         "lines": quota_table(campaign, city),
         "deadline": selectors.deadline_for(campaign, city),
         "timeline": review_selectors.timeline(slate),
+        "stamped": review_selectors.stamped_annex2(campaign, city, slate),
         "return_form": ReturnSlateForm(),
         "may_review": scoping.may_review(request.user),
         "paper_required": Nomination.PAPER_COPIES_REQUIRED,
@@ -87,6 +87,17 @@ def slate_accept(request, code):
     city = scoping.get_city_for_user(request.user, code)
     scoping.ensure_may_review(request.user)
     campaign = selectors.get_campaign(request.POST.get("campaign"))
+    if not confirmed(request):
+        stamped = review_selectors.stamped_annex2(campaign, city)
+        return confirmation_page(
+            request, title=f"确认受理{city.name}的推荐材料", confirm_label="确认受理",
+            cancel_url=_review_url(campaign, city),
+            lines=[f"{campaign.name}：受理后不能再退回该市修改；个别推荐对象不符合要求的，可对其“不予受理”。"],
+            warnings=[] if stamped.matches else [
+                f"盖章附件2的校验码（{stamped.stamped_code or '未确认'}）与当前数据（{stamped.current_code}）不一致："
+                "纸质盖章件不是按当前数据打印的。"
+            ],
+        )
     try:
         review_services.accept_slate(user=request.user, campaign=campaign, city=city)
     except ValidationError as exc:
@@ -105,6 +116,17 @@ def slate_return(request, code):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect(_review_url(campaign, city))
+    if not confirmed(request):
+        extend_to = form.cleaned_data["extend_to"]
+        return confirmation_page(
+            request, title=f"确认退回{city.name}的推荐材料", confirm_label="确认退回",
+            cancel_url=_review_url(campaign, city), danger=True,
+            lines=[
+                f"退回原因：{form.cleaned_data['reason']}",
+                f"截止时间延至 {timezone.localtime(extend_to):%Y-%m-%d %H:%M}（北京时间）" if extend_to else "不延期",
+                "退回后该市可修改推荐对象，须重新下载、盖章上传附件2后再提交。",
+            ],
+        )
     try:
         review_services.return_slate(user=request.user, campaign=campaign, city=city, **form.cleaned_data)
     except ValidationError as exc:
@@ -140,6 +162,16 @@ def nomination_reject(request, pk):
     form = RejectForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
+    elif not confirmed(request):
+        return confirmation_page(
+            request, title=f"确认对“{nomination.name}”不予受理", confirm_label="确认不予受理",
+            cancel_url=_review_url(nomination.campaign, nomination.city), danger=True,
+            lines=[
+                f"{nomination.city.name} · {nomination.category.name} · {nomination.name}",
+                f"不予受理原因：{form.cleaned_data['reason']}（该市可在推荐对象页面看到）",
+                "不予受理后，该推荐对象不再计入名额和附件2，不能恢复。",
+            ],
+        )
     else:
         try:
             review_services.reject_nomination(nomination, user=request.user, reason=form.cleaned_data["reason"])
@@ -150,7 +182,6 @@ def nomination_reject(request, pk):
     return redirect(_review_url(nomination.campaign, nomination.city))
 
 
-@cached_page
 def province_selection(request):
     scoping.ensure_may_review(request.user)
     return _selection_page(request, selectors.get_campaign(request.GET.get("campaign")))

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from .. import review_selectors, review_services, scoping, selectors, services
 from ..forms import FormalReviewForm, SlateUploadForm
 from ..models import Nomination, Slate
-from ..pagecache import cached_page
 from ..uploads import pdf_response
+from .confirm import confirmation_page, confirmed
 
 
 def _city_staff_only(user):
@@ -39,7 +39,6 @@ def _error_messages(request, exc):
         messages.error(request, message)
 
 
-@cached_page
 def slate_page(request):
     _city_staff_only(request.user)
     campaign = selectors.get_campaign(request.GET.get("campaign"))
@@ -49,15 +48,16 @@ def slate_page(request):
         n for n in review_selectors.review_nominations(campaign, city) if n.status == Nomination.ENTERED
     ]
     closed_reason = _closed_reason(campaign, city)
+    stamped = review_selectors.stamped_annex2(campaign, city, slate)
+    problems = review_selectors.submission_problems(campaign, city, slate=slate, stamped=stamped)
     return render(request, "intake/slate.html", {
         "campaign": campaign,
         "city": city,
         "slate": slate,
         "rows": [(n, FormalReviewForm(nomination=n, read_only=closed_reason is not None)) for n in nominations],
         # With the province, the slate's state is shown as a state, not as reasons it cannot be submitted.
-        "problems": [] if slate.is_frozen else [
-            " ".join(p.messages) for p in review_selectors.submission_problems(campaign, city, slate=slate)
-        ],
+        "problems": [] if slate.is_frozen else [" ".join(p.messages) for p in problems],
+        "stamped": stamped,
         "closed_reason": closed_reason,
         "entry_open": closed_reason is None,
         "deadline": selectors.deadline_for(campaign, city),
@@ -106,7 +106,7 @@ def slate_upload(request, kind):
     try:
         review_services.upload_slate_pdf(
             user=request.user, campaign=campaign, city=request.user.city, field=field,
-            uploaded=form.cleaned_data.get("file"),
+            uploaded=form.cleaned_data.get("file"), code=form.cleaned_data.get("code", ""),
         )
     except ValidationError as exc:
         _error_messages(request, exc)
@@ -119,8 +119,24 @@ def slate_upload(request, kind):
 def slate_submit(request):
     _city_staff_only(request.user)
     campaign = selectors.get_campaign(request.POST.get("campaign"))
+    city = request.user.city
+    if not confirmed(request):
+        slate = selectors.slate_for(campaign, city)
+        stamped = review_selectors.stamped_annex2(campaign, city, slate)
+        if not review_selectors.submission_problems(campaign, city, slate=slate, stamped=stamped):
+            counted = Nomination.objects.filter(campaign=campaign, city=city, status__in=Nomination.COUNTED_STATUSES)
+            return confirmation_page(
+                request, title=f"确认将{city.name}的推荐材料提交省工业和信息化厅", confirm_label="确认提交",
+                cancel_url=_slate_url(campaign),
+                lines=[
+                    f"{campaign.name}：推荐对象 {counted.count()} 个，"
+                    f"盖章附件2校验码 {stamped.stamped_code}（与当前数据一致）。",
+                    "提交后本市的推荐对象、形式审查和盖章材料全部锁定，省厅审核期间不能修改；如需修改，须联系省厅退回。",
+                ],
+            )
+        # Something stops the submission: the service refuses it with every reason, as before.
     try:
-        review_services.submit_slate(user=request.user, campaign=campaign, city=request.user.city)
+        review_services.submit_slate(user=request.user, campaign=campaign, city=city)
     except ValidationError as exc:
         messages.error(request, "不能提交，请先处理以下问题：")
         _error_messages(request, exc)
