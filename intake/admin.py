@@ -26,6 +26,7 @@ from quotas.selectors import quota_table
 from . import services
 from .admin_base import NoDeleteMixin, ReadOnlyAdmin, ServiceAdmin
 from .evaluation import services as evaluation_services
+from .forms import label_empty_choices
 from .models import (
     Campaign,
     Category,
@@ -153,6 +154,10 @@ class DeadlineExtensionForm(forms.ModelForm):
     class Meta:
         model = DeadlineExtension
         fields = ["campaign", "city", "kind", "deadline", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_empty_choices(self)
 
     def clean(self):
         data = super().clean()

@@ -83,7 +83,7 @@ def test_every_sheet_of_the_province_file_has_its_own_code_and_the_summary_too(c
 
 def test_the_provinces_selection_sheet_has_a_code(client_for):
     ws = workbook(client_for("province").get("/exports/province-selection.xlsx")).active
-    sheet = review_selectors.province_selection_sheet(open_campaign(), filler_name="省工信厅审核员")
+    sheet = review_selectors.province_selection_sheet(open_campaign())
     assert ws["F1"].value == f"校验码：{sheet.verification_code}"
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
 
+from ..forms import label_empty_choices
 from ..models import City, User
 from .addresses import USERNAME_MAX
 
@@ -94,6 +95,7 @@ class AccountCreateForm(forms.Form):
         labels = dict(User.ROLE_CHOICES)
         self.fields["role"].choices = [(role, labels[role]) for role in roles]
         self.fields["role"].initial = roles[0] if roles else None
+        label_empty_choices(self)
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
