@@ -1,7 +1,16 @@
 from django import template
 from django.utils import timezone
 
+from ..imports import PREVIEW_TEXT_CHARS, excerpt
+
 register = template.Library()
+
+
+@register.filter
+def preview_text(value, limit=PREVIEW_TEXT_CHARS):
+    """A value as an import preview shows it: a long text cut, so the page stays small however large
+    the cells are (the rows kept for the confirmation keep every character)."""
+    return "" if value is None else excerpt(value, int(limit))
 
 
 @register.filter

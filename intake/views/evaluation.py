@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from .. import scoping
+from .. import imports, scoping
 from .. import selectors as intake_selectors
 from ..charts import stacked_bars
 from ..evaluation import registry_import, selectors, services
@@ -208,36 +208,29 @@ def registry_import_view(request):
     form = RegistryUploadForm(*_posted(request))
     preview = token = None
     if request.method == "POST" and form.is_valid():
-        importer = registry_import.RegistryImporter()
         try:
-            preview = registry_import.preview_upload(importer, form.cleaned_data["file"])
+            preview, token = imports.preview_upload(
+                registry_import.RegistryImporter(), form.cleaned_data["file"], user=request.user
+            )
         except UploadRejected as exc:
             form.add_error("file", exc)
-        else:
-            if preview.ok:
-                token = registry_import.stash(request.session, importer, preview)
-            else:
-                registry_import.drop_stash(request.session, importer)
     return render(request, "intake/evaluation/import.html", {"form": form, "preview": preview, "token": token})
 
 
 @require_POST
 def registry_import_confirm(request):
     scoping.ensure_may_oversee_evaluation(request.user)
-    importer = registry_import.RegistryImporter()
-    preview = registry_import.take_stash(request.session, importer, request.POST.get("token"))
-    if preview is None:
-        messages.error(request, "预览已失效（可能已导入，或在其他窗口上传了新的文件）。请重新上传文件预览后再确认。")
-        return redirect("evaluation_import")
     try:
-        counts = registry_import.confirm(importer, preview, user=request.user)
-    except registry_import.ImportRefused as exc:
-        registry_import.drop_stash(request.session, importer)
+        done = imports.confirm(registry_import.RegistryImporter(), user=request.user, token=request.POST.get("token"))
+    except imports.ImportRefused as exc:
         messages.error(request, " ".join(exc.messages))
         return render(request, "intake/evaluation/import.html", {
             "form": RegistryUploadForm(), "preview": exc.preview, "token": None,
         })
-    registry_import.drop_stash(request.session, importer)
+    if done is None:
+        messages.error(request, "预览已失效（可能已导入，或在其他窗口上传了新的文件）。请重新上传文件预览后再确认。")
+        return redirect("evaluation_import")
+    preview, counts = done
     messages.success(
         request,
         f"已导入“{preview.source}”：新增 {counts['新增']} 个，更新 {counts['更新']} 个，"
