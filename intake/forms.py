@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from .models import ENTRY_FIELDS, Category, DemoMode, Nomination, Slate
+from .request_input import IdChoiceField
 from .validators import normalize_credit_code, validate_phone
 
 HELP_TEXTS = {
@@ -35,6 +36,7 @@ class NominationForm(forms.ModelForm):
     class Meta:
         model = Nomination
         fields = list(dict.fromkeys(f for names in ENTRY_FIELDS.values() for f in names))
+        field_classes = {"demo_mode": IdChoiceField}
 
     def __init__(self, *args, category, allow_category_change=False, **kwargs):
         super().__init__(*args, **kwargs)

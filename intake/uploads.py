@@ -42,6 +42,14 @@ HTML_RE = re.compile(
     re.IGNORECASE,
 )
 
+ACTIVE_CONTENT = {  # reason code → why it is refused
+    "javascript": "PDF 文件含有 JavaScript 脚本（%(where)s），打开时可能自动运行。",
+    "launch": "PDF 文件含有启动外部程序的动作（/Launch），打开时可能运行其他程序。",
+    "embedded": "PDF 文件中嵌入了其他文件（附件），可能夹带不安全的内容。",
+    "xfa": "PDF 文件含有 XFA 动态表单，其中可以包含脚本。",
+}
+PLAIN_PDF_HINT = "请上传盖章后扫描的 PDF，或用“打印为 PDF”重新生成后上传。"
+
 
 class UploadRejected(ValidationError):
     pass
@@ -69,7 +77,7 @@ def validate_pdf(uploaded):
         if at > 0:
             raise UploadRejected(
                 "PDF 文件头（%%PDF-）之前还有 %(n)d 个字节的其他内容。正常的 PDF 从第一个字节起就是文件头，"
-                "这样的文件可能是伪装成 PDF 的其他文件。请用扫描软件或“打印为 PDF”重新生成后上传。",
+                "这样的文件可能是伪装成 PDF 的其他文件。" + PLAIN_PDF_HINT,
                 code="upload_pdf_prefix", params={"n": at},
             )
         raise UploadRejected(
@@ -90,15 +98,6 @@ def validate_pdf(uploaded):
             "PDF 文件已损坏或不完整，无法打开。请重新扫描或导出后上传。", code="upload_broken"
         ) from exc
     refuse_other_formats(data)
-
-
-ACTIVE_CONTENT = {  # reason code → why it is refused
-    "javascript": "PDF 文件含有 JavaScript 脚本（%(where)s），打开时可能自动运行。",
-    "launch": "PDF 文件含有启动外部程序的动作（/Launch），打开时可能运行其他程序。",
-    "embedded": "PDF 文件中嵌入了其他文件（附件），可能夹带不安全的内容。",
-    "xfa": "PDF 文件含有 XFA 动态表单，其中可以包含脚本。",
-}
-PLAIN_PDF_HINT = "请上传盖章后扫描的 PDF，或用“打印为 PDF”重新生成后上传。"
 
 
 def refuse_active_content(reader):
@@ -187,8 +186,9 @@ def display_name(uploaded, default="upload.pdf"):
     control or direction-changing characters, at most DISPLAY_NAME_CHARS characters (the
     extension kept). Files themselves are stored under generated names (`private_upload_to`)."""
     name = re.split(r"[\\/]", getattr(uploaded, "name", None) or "")[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in HIDDEN_CATEGORIES)
-    name = name.strip()
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in HIDDEN_CATEGORIES).strip()
+    if not name.strip("."):
+        return default  # "." and ".." name folders, not files
     if len(name) > DISPLAY_NAME_CHARS:
         stem, dot, extension = name.rpartition(".")
         extension = f".{extension}" if dot and stem and len(extension) <= 10 else ""

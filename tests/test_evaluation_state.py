@@ -192,3 +192,17 @@ def test_database_refuses_a_state_without_what_it_needs(unit):
         UnitEvaluation.objects.create(campaign=open_campaign(), unit=unit, state="unable", unable_reason="revoked")
     with pytest.raises(IntegrityError), transaction.atomic():
         UnitEvaluation.objects.create(campaign=open_campaign(), unit=unit, state="filed_online")
+
+
+def test_an_explanation_that_could_act_is_refused_and_the_stored_one_is_a_download(client_for, unit):
+    from tests.test_uploads import ACTIVE
+
+    client = client_for("qingyuan")
+    content = ACTIVE["launch action"][0]
+    page = post(client, unit, state="unable", unable_reason="other", unable_detail="搬迁",
+                explanation=pdf_upload("说明.pdf", content)).content.decode()
+    assert "/Launch" in page and evaluation(unit) is None and stored_explanations() == []
+    post(client, unit, state="unable", unable_reason="other", unable_detail="搬迁", explanation=pdf_upload())
+    response = client_for("province").get(f"/evaluation/units/{unit.pk}/explanation/?campaign={open_campaign().year}")
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff" and "sandbox" in response["Content-Security-Policy"]

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from ..models import City, DeadlineExtension, RecognisedUnit, UnitEvaluation
+from ..request_input import IdChoiceField
 from ..validators import normalize_credit_code
 
 
@@ -55,6 +56,7 @@ class RecognisedUnitForm(forms.ModelForm):
     class Meta:
         model = RecognisedUnit
         fields = ["kind", "batch", "city", "name", "credit_code", "is_active"]
+        field_classes = {"city": IdChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,7 +71,7 @@ class RecognisedUnitForm(forms.ModelForm):
 
 
 class ExtensionForm(forms.Form):
-    city = forms.ModelChoiceField(City.objects.all(), label="地市", empty_label="请选择地市")
+    city = IdChoiceField(City.objects.all(), label="地市", empty_label="请选择地市")
     kind = forms.ChoiceField(
         label="截止类型",
         choices=[(k, v) for k, v in DeadlineExtension.KIND_CHOICES if k != DeadlineExtension.SUBMISSION],

@@ -19,6 +19,7 @@ from ..evaluation.exports import RegistryExport
 from ..evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
 from ..models import BATCH_CHOICES, City, DeadlineExtension, RecognisedUnit, UnitEvaluation
 from ..pagecache import cached_page
+from ..request_input import parse_int
 from ..uploads import UploadRejected, pdf_response
 from ..xlsx import XLSX_MIMETYPE
 
@@ -87,7 +88,7 @@ def outstanding(request):
         if r.standing in (selectors.OUTSTANDING, selectors.OVERDUE)
     ]
     rows.sort(key=lambda r: (r.standing != selectors.OVERDUE, r.unit.city.code, r.unit.batch, r.unit.name))
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    page = Paginator(rows, 100).get_page(parse_int(request.GET.get("page")))
     return render(request, "intake/evaluation/outstanding.html", {
         "campaign": campaign, "page": page, "city_code": city_code,
         "cities": scoping.visible_cities(request.user) if scoping.may_oversee_evaluation(request.user) else None,
@@ -154,13 +155,13 @@ def registry(request):
         units = units.filter(city__code=filters["city"])
     if filters["kind"]:
         units = units.filter(kind=filters["kind"])
-    if filters["batch"].isdigit():
-        units = units.filter(batch=int(filters["batch"]))
+    if parse_int(filters["batch"]) is not None:
+        units = units.filter(batch=parse_int(filters["batch"]))
     if filters["active"] in ("1", "0"):
         units = units.filter(is_active=filters["active"] == "1")
     if filters["q"]:
         units = units.filter(Q(name__icontains=filters["q"]) | Q(credit_code__icontains=filters["q"]))
-    page = Paginator(units, 100).get_page(request.GET.get("page"))
+    page = Paginator(units, 100).get_page(parse_int(request.GET.get("page")))
     return render(request, "intake/evaluation/registry.html", {
         "page": page, "filters": filters, "cities": City.objects.all(),
         "kinds": RecognisedUnit.KIND_CHOICES, "batches": BATCH_CHOICES,

@@ -14,6 +14,7 @@ from ..charts import stacked_bars
 from ..forms import RejectForm, ReturnSlateForm
 from ..models import Category, Nomination
 from ..pagecache import cached_page
+from ..request_input import parse_int
 
 
 def _review_url(campaign, city):
@@ -121,7 +122,7 @@ def slate_paper(request, code):
     campaign = selectors.get_campaign(request.POST.get("campaign"))
     copies = {}
     for key, value in request.POST.items():
-        if key.startswith("copies-") and key[7:].isdigit():
+        if key.startswith("copies-") and parse_int(key[7:]) is not None:
             copies[key[7:]] = value
     try:
         changed = review_services.record_paper(user=request.user, campaign=campaign, city=city, copies=copies)
