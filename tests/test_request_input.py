@@ -38,7 +38,9 @@ def test_nul_in_a_query_is_a_bad_request(province, path, query):
     assert "参数含有不可见的控制字符（NUL）" in response.content.decode()
 
 
-@pytest.mark.parametrize("data", [{"reason": "退回\x00"}, {"campaign\x00": "2023"}, {"reason": "x", "x": ["a", "\x00"]}])
+@pytest.mark.parametrize("data", [
+    {"reason": "退回\x00"}, {"campaign\x00": "2023"}, {"reason": "x", "x": ["a", "\x00"]},
+])
 def test_nul_in_a_form_is_a_bad_request_and_writes_nothing(province, data):
     nomination = nominate("huizhou", "project")
     ready_slate("huizhou")

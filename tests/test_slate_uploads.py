@@ -127,11 +127,13 @@ def test_stored_files_are_sent_as_downloads_a_browser_will_not_run(client_for):
     response = client_for("province").get(f"/slates/441300/letter.pdf?campaign={open_campaign().year}")
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Security-Policy"].startswith("sandbox;") and "default-src 'none'" in \
-        response["Content-Security-Policy"]
+    policy = response["Content-Security-Policy"]
+    assert policy.startswith("sandbox;") and "default-src 'none'" in policy
 
 
-@pytest.mark.parametrize("name", ["../../../etc/推荐函.pdf", "C:\\扫描\\推荐函.pdf", "/tmp/推荐函.pdf", "推荐\u202e函.pdf"])
+@pytest.mark.parametrize("name", [
+    "../../../etc/推荐函.pdf", "C:\\扫描\\推荐函.pdf", "/tmp/推荐函.pdf", "推荐\u202e函.pdf",
+])
 def test_only_a_cleaned_file_name_is_kept(client_for, name):
     upload(client_for("qingyuan"), name=name)
     assert SlateEvent.objects.get().note == "推荐函：推荐函.pdf"
