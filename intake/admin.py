@@ -5,8 +5,12 @@ nominations are read-only here because their rules live in `services`.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from simple_history import admin as simple_history_admin
 
 from .models import (
     Campaign,
@@ -21,8 +25,52 @@ from .models import (
     UnitEvaluation,
     User,
 )
+from .request_input import parse_int
 
 admin.site.disable_action("delete_selected")
+
+
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete select shows a submitted id again by looking it up: an id that is not
+    one ("²", letters) raised there instead of the form saying it is not a valid choice."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(remote.field_name)
+        return super().optgroups(name, [v for v in value if _is_value_of(key, v)], attr)
+
+
+def _is_value_of(field, value):
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return not field.get_internal_type().endswith("AutoField") or parse_int(str(value)) is not None
+
+
+class SimpleHistoryAdmin(simple_history_admin.SimpleHistoryAdmin):
+    """django-simple-history's admin, with the ids a URL or a form gives checked before they are
+    looked up: its history pages looked them up as given, so one that is not an id raised instead
+    of answering 404 (and the autocomplete select, above, likewise)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _ensure_ids(self, object_id, version_id=None):
+        if not _is_value_of(self.model._meta.pk, unquote(object_id)):
+            raise Http404("没有该记录。")
+        if version_id is not None and parse_int(version_id) is None:
+            raise Http404("没有该历史版本。")
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._ensure_ids(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._ensure_ids(object_id, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class NoDeleteMixin:

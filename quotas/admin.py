@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from intake.admin import SimpleHistoryAdmin  # ids checked before they are looked up
 
 from .models import QuotaRule
 

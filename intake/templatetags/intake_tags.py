@@ -29,3 +29,22 @@ def time_left(deadline):
     if hours:
         return f"剩余 {hours} 小时 {minutes} 分钟"
     return f"剩余 {max(minutes, 1)} 分钟"
+
+
+# The query string is read in Python: in a template, `request.GET.items` is the value of a
+# parameter named "items" when there is one, not the method.
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with `changes` (a link to another page keeps the filters)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def query_pairs(context, *left_out):
+    """(name, value) of every query parameter but `left_out`, e.g. to carry them through a form."""
+    return [(key, value) for key, values in context["request"].GET.lists() if key not in left_out for value in values]
