@@ -1,12 +1,13 @@
-"""The upload reader's limits in figures: prints them, asserts nothing.
+"""Uploads in figures: how long the largest file each limit allows holds a worker. Prints, asserts nothing.
 
-    .venv/bin/python bench/xlsx_reader.py            # throwaway SQLite file, removed afterwards
-    .venv/bin/python bench/xlsx_reader.py --repeat 5
+    .venv/bin/python bench/uploads.py            # throwaway SQLite file, removed afterwards
+    .venv/bin/python bench/uploads.py --repeat 5
 
 1. `xlsx_reader.read_uploaded_workbook` on the largest file each limit allows (sheets × rows ×
    columns up to the cell limit, the longest texts, the most XML elements, the most unpacked
    bytes) and on the files that held a worker for a minute before the limits existed;
-2. the imports through their views (test client, one process): the Annex 2 preview at its row
+2. `uploads.validate_pdf` on a scan at the size limit and on a PDF of as many objects as allowed;
+3. the imports through their views (test client, one process): the Annex 2 preview at its row
    limit, the registry preview and confirmation at theirs, and the size of a preview page when
    every cell is as long as allowed.
 The slowest of these bounds how long one upload can hold a gunicorn worker (README, docs/scaling.md).
@@ -95,6 +96,7 @@ def run(args):
         print(f"{label}: {len(data) / 1024:,.0f} KiB, median {median * 1000:.0f} ms, worst {slowest * 1000:.0f} ms; "
               f"{outcome}")
     print(f"slowest read of any file: {worst * 1000:.0f} ms")
+    pdfs(args)
     from django.conf import settings
     from django.test.utils import override_settings
 
@@ -103,6 +105,51 @@ def run(args):
                 "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     with override_settings(STORAGES=unhashed):
         imports_through_views(args)
+
+
+def pdfs(args):
+    import io
+    import random
+
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from intake.uploads import MAX_PDF_OBJECTS, UploadRejected, validate_pdf
+
+    def check(data):
+        try:
+            validate_pdf(SimpleUploadedFile("scan.pdf", data))
+        except UploadRejected as exc:
+            return f"refused ({exc.code})"
+        return "accepted"
+
+    rng = random.Random(1)
+    pages, limit = [], settings.MAX_UPLOAD_MB * 1024 * 1024
+    scan = b""
+    while True:  # noise compresses worst: as many A4 pages at 100 dpi as fit under the size limit
+        pages.append(Image.frombytes("L", (827, 1169), rng.randbytes(827 * 1169)))
+        out = io.BytesIO()
+        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=100)
+        if out.tell() > limit:
+            break
+        scan = out.getvalue()
+    body = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    body += [b"<< /N %d >>" % i for i in range(MAX_PDF_OBJECTS - len(body) - 1)]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, item in enumerate(body, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, item)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(body) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(body) + 1, xref)
+    for label, data in [(f"a scan of {len(pages) - 1} noise pages", scan),
+                        (f"{MAX_PDF_OBJECTS - 1:,} objects (the limit)", bytes(out))]:
+        median, slowest, outcome = timed(lambda data=data: check(data), args.repeat)
+        print(f"PDF, {label}: {len(data) / 1024 / 1024:.1f} MB, median {median * 1000:.0f} ms, "
+              f"worst {slowest * 1000:.0f} ms; {outcome}")
 
 
 def imports_through_views(args):
