@@ -17,7 +17,6 @@ import argparse
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,17 +36,9 @@ def timed(function, repeat):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median and worst printed)")
-    args = parser.parse_args()
-    scratch = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
-    scratch.close()
-    try:
-        from bench.annex2_exports import setup_django
+    from bench.annex2_exports import run_on_scratch_database
 
-        setup_django(scratch.name)
-        run(args)
-    finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(scratch.name + suffix).unlink(missing_ok=True)
+    run_on_scratch_database(run, parser.parse_args())
 
 
 def read(data):

@@ -75,14 +75,14 @@ def confirm(importer, *, user, token):
     """Write the preview `token` names, all rows or none: (preview, what `apply` returns), or None
     when it has expired or a newer upload replaced it. On ImportRefused the preview is kept, so the
     same file can be confirmed once what blocked it is resolved."""
-    stored = _stored(user, importer.kind, token)
-    if stored is None:
-        return None
-    preview = importer.load(stored.payload)
-    preview.source = stored.source
     with transaction.atomic():
+        stored = _stored(user, importer.kind, token)  # locked: a second click waits, then finds it gone
+        if stored is None:
+            return None
+        preview = importer.load(stored.payload)
+        preview.source = stored.source
         result = importer.apply(preview, user=user)
-        ImportPreview.objects.filter(pk=stored.pk).delete()
+        stored.delete()
     return preview, result
 
 
@@ -103,4 +103,5 @@ def _store(user, kind, source, payload):
 def _stored(user, kind, token):
     if not isinstance(token, str) or not token.isascii() or not token.isalnum():
         return None
-    return ImportPreview.objects.filter(user=user, kind=kind, token=token, expires_at__gt=timezone.now()).first()
+    found = ImportPreview.objects.select_for_update().filter(user=user, kind=kind, token=token)
+    return found.filter(expires_at__gt=timezone.now()).first()

@@ -319,10 +319,14 @@ class _StylesPart(_Part):
             self.in_cell_styles = False
 
     def date_styles(self):
-        return {i for i, f in enumerate(self.formats) if f and is_date_format(f)}
+        return self._styles(is_date_format)
 
     def timedelta_styles(self):
-        return {i for i, f in enumerate(self.formats) if f and is_timedelta_format(f)}
+        return self._styles(is_timedelta_format)
+
+    def _styles(self, test):
+        verdicts = {f: test(f) for f in set(self.formats) if f}  # each format once: styles repeat them
+        return {i for i, f in enumerate(self.formats) if f and verdicts[f]}
 
 
 class _SharedStringsPart(_Part):
