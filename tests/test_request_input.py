@@ -31,11 +31,11 @@ def test_nul_in_a_path_is_not_found(province, method, url):
 
 @pytest.mark.parametrize("path", ["/evaluation/units/", "/evaluation/outstanding/", "/exports/annex2.xlsx",
                                   "/nominations/", "/"])
-@pytest.mark.parametrize("query", ["q=%00", "city=%00", "kind=%00", "campaign=%00", "page=1%00", "%00=1"])
-def test_nul_in_a_query_is_a_bad_request(province, path, query):
-    response = province.get(f"{path}?{query}")
-    assert response.status_code == 400
-    assert "参数含有不可见的控制字符（NUL）" in response.content.decode()
+def test_nul_in_a_query_is_a_bad_request(province, path):
+    for query in ["q=%00", "city=%00", "kind=%00", "campaign=%00", "page=1%00", "%00=1"]:
+        response = province.get(f"{path}?{query}")
+        assert response.status_code == 400, query
+        assert "参数含有不可见的控制字符（NUL）" in response.content.decode()
 
 
 @pytest.mark.parametrize("data", [
