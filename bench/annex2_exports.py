@@ -100,7 +100,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median printed)")
     parser.add_argument("--fonttools", action="store_true", help="also time WeasyPrint with fontTools subsetting")
-    args = parser.parse_args()
+    run_on_scratch_database(run, parser.parse_args())
+
+
+def run_on_scratch_database(run, args):
+    """`run(args)` with Django set up on a throwaway SQLite file (removed afterwards), or on the
+    scratch database DATABASE_URL names."""
     scratch = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
     scratch.close()
     try:

@@ -183,6 +183,20 @@ class Session:
         body = urllib.parse.urlencode(data)
         return self.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded"})
 
+    def post_file(self, path, field, filename, content, data=None):
+        """A form with one file, as a browser sends it (multipart/form-data)."""
+        boundary = f"----gdsm-{secrets.token_hex(8)}"
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            for name, value in {"csrfmiddlewaretoken": self.csrf_token(), **(data or {})}.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n"
+        )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self.request("POST", path, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+
     def csrf_token(self):
         # Any page with a form sets the cookie: the home page (logout form) when logged in, else the login page.
         for path in ("/", "/accounts/login/"):

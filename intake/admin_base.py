@@ -16,12 +16,14 @@ Nothing is deleted: no delete permission anywhere, and no bulk delete action.
 """
 
 from django.contrib import messages
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import FileField
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+from .request_input import parse_int
 
 
 class NoDeleteMixin:
@@ -43,11 +45,29 @@ class HistoryAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return _FilesNotPaths(self.model, historical_record)
 
+    def history_view(self, request, object_id, extra_context=None):
+        self._ensure_ids(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied("历史版本只能查看，不能恢复：请在对应页面按规则修改。")
+        self._ensure_ids(object_id, version_id)
         request.viewing_history_version = True
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _ensure_ids(self, object_id, version_id=None):
+        # django-simple-history looks the ids up as given: one that is not an id raised (a 500)
+        # instead of answering that there is no such record.
+        pk, value = self.model._meta.pk, unquote(object_id)
+        try:
+            pk.to_python(value)
+        except ValidationError:
+            raise Http404("没有该记录。")
+        if pk.get_internal_type().endswith("AutoField") and parse_int(value) is None:
+            raise Http404("没有该记录。")
+        if version_id is not None and parse_int(version_id) is None:
+            raise Http404("没有该历史版本。")
 
     def revert_disabled(self, request, obj=None):
         return True

@@ -9,24 +9,28 @@ Column order, merged cells, wrapped titles and half-width brackets do not matter
 The official form has no column for the 统一社会信用代码 the system needs; our export keeps it in a
 folded column beside the form, and a hand-filled form may add a column titled so anywhere.
 
-Two steps: `parse_workbook` turns a workbook into plain `RawRow`s (strings only, so the preview
-can keep them in the session until the clerk confirms); `prepare_rows` turns them into the
-fields `services.import_nominations` takes, with the problems reading alone can find.
+Steps: `parse_workbook` turns a workbook (from `xlsx_reader`) into plain `RawRow`s (strings
+only, so the preview can keep them until the clerk confirms); `prepare_rows` turns them into the
+fields `services.import_nominations` takes, with the problems reading alone can find;
+`Annex2Importer` runs them through the import pipeline of `intake/imports.py`.
 """
 
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 
+from . import selectors, services
 from .forms import normalize_phone
-from .models import Category, City, DemoMode, Nomination
+from .imports import ImportRefused, Preview, excerpt
+from .models import Category, City, DemoMode, ImportPreview, Nomination
 from .uploads import UploadRejected
 from .validators import SHENZHEN_NAME, names_shenzhen, normalize_credit_code
 
 MAX_ROWS = 2000  # far more than any city's sheet; stops reading a sheet of junk early
 MAX_COLUMNS = 40
+MAX_NOMINATIONS = 50  # a city's quotas allow about 15; each row is checked like an entry form
 EMPTY_MARKERS = {"", "无", "（无）", "/", "-", "—"}
 SECTION_RE = re.compile(r"^[一二三四五六七八九十]+、")
 
@@ -170,8 +174,10 @@ def parse_sheet(ws):
     """The rows of every Annex 2 table in worksheet `ws`, or None when it holds none."""
     rows, header_line, tables = [], "", 0
     current, platform_tables = None, 0
-    for number, values in enumerate(ws.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True), 1):
-        cells = list(values)
+    for number, values in ws.rows:
+        if number > MAX_ROWS:
+            break
+        cells = list(values[:MAX_COLUMNS])
         header = _header(cells, platform_tables)
         if header:
             current, tables = header, tables + 1
@@ -201,17 +207,11 @@ def parse_sheet(ws):
 
 
 def parse_workbook(workbook, city):
-    """The Annex 2 sheet of `city` in `workbook` (an openpyxl workbook from
-    `xlsx.open_uploaded_workbook`), or UploadRejected with what to do."""
+    """The Annex 2 sheet of `city` in `workbook` (from `xlsx_reader.read_uploaded_workbook`, which
+    has already refused damaged sheets), or UploadRejected with what to do."""
     sheets = []
-    for ws in workbook.worksheets:
-        try:
-            parsed = parse_sheet(ws)  # a read-only workbook parses each sheet's XML only now
-        except Exception as exc:  # noqa: BLE001 - openpyxl and the XML parser raise many kinds
-            raise UploadRejected(
-                "工作表“%(sheet)s”已损坏，无法读取。请用 Excel 或 WPS 打开确认无误、另存为 .xlsx 后重新上传。",
-                code="upload_broken", params={"sheet": ws.title},
-            ) from exc
+    for ws in workbook.sheets:
+        parsed = parse_sheet(ws)
         if parsed is not None:
             sheets.append(parsed)
     if not sheets:
@@ -299,7 +299,7 @@ def prepare_rows(raw_rows, city, *, categories=None, demo_modes=None):
             named = normalize_title(values.get("name", "")).split("（")[0]
             if not _names_own_city(named, city):
                 row.problem(
-                    "name", f"表中城市名称为“{named}”，不是{city.name}：示范城市只能推荐本市自身"
+                    "name", f"表中城市名称为“{excerpt(named)}”，不是{city.name}：示范城市只能推荐本市自身"
                     f"（由本市人民政府申报）。请删除该行，或改为“{city.name}（工业设计特色类）”或“{city.name}（其他类）”。",
                 )
         else:
@@ -318,7 +318,8 @@ def prepare_rows(raw_rows, city, *, categories=None, demo_modes=None):
             if mode_text and mode is None:
                 row.problem(
                     "demo_mode",
-                    f"示范模式“{mode_text}”不在可选范围内，应为：{'、'.join(m.name for m in demo_modes.values())}。",
+                    f"示范模式“{excerpt(mode_text)}”不在可选范围内，"
+                    f"应为：{'、'.join(m.name for m in demo_modes.values())}。",
                 )
             fields["demo_mode"] = mode
         if category.is_platform:
@@ -344,9 +345,54 @@ def _model_label(name):
         return ""
 
 
-def rows_to_session(rows):
-    return [asdict(r) for r in rows]
+class Annex2Importer:
+    """A city's Annex 2 through the import pipeline: rows read and prepared, checked by the same
+    service that writes them (`services.import_nominations`, not committed), then written all or none."""
 
+    kind = ImportPreview.ANNEX2
 
-def rows_from_session(data):
-    return [RawRow(**r) for r in data]
+    def __init__(self, user, city, campaign=None):
+        self.user, self.city, self.campaign = user, city, campaign
+
+    def read(self, workbook):
+        sheet = parse_workbook(workbook, self.city)
+        if len(sheet.rows) > MAX_NOMINATIONS:
+            raise UploadRejected(
+                "工作表“%(sheet)s”中有 %(n)d 个推荐对象，超过 %(limit)d 个的上限（一个地市的名额合计约 15 个）。"
+                "请核对后只保留本市的推荐对象再上传。",
+                code="upload_too_many_rows",
+                params={"sheet": sheet.title, "n": len(sheet.rows), "limit": MAX_NOMINATIONS},
+            )
+        return Preview(rows=prepare_rows(sheet.rows, self.city), sheet=sheet.title)
+
+    def check(self, preview):
+        self._run(preview, commit=False)
+
+    def apply(self, preview, *, user):
+        self._run(preview, commit=True)
+        if preview.problems or preview.rows_with_problems:
+            raise ImportRefused(preview)
+        return len(preview.rows)
+
+    def _run(self, preview, *, commit):
+        """Every row through the service; written only when `commit` and every row passes."""
+        try:
+            results = services.import_nominations(
+                user=self.user, campaign=self.campaign, city=self.city,
+                rows=[(row.category, row.fields) for row in preview.rows],
+                commit=commit and not preview.rows_with_problems,
+            )
+        except ValidationError as exc:  # entry closed, lock busy: the whole import
+            preview.problems.append(" ".join(exc.messages))
+            return
+        for row, errors in zip(preview.rows, results, strict=True):
+            row.add_service_errors(errors)
+
+    def dump(self, preview):
+        rows = [asdict(row.raw) for row in preview.rows]
+        return {"campaign": self.campaign.year, "sheet": preview.sheet, "rows": rows}
+
+    def load(self, payload):
+        self.campaign = selectors.get_campaign(payload["campaign"])
+        rows = [RawRow(**raw) for raw in payload["rows"]]
+        return Preview(rows=prepare_rows(rows, self.city), sheet=payload["sheet"])

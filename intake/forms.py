@@ -15,6 +15,7 @@ from .models import (
     ProvinceContact,
     Slate,
 )
+from .request_input import IdChoiceField
 from .validators import (  # noqa: F401 - normalize_phone: the Annex 2 import takes it from here
     normalize_credit_code,
     normalize_email,
@@ -80,7 +81,10 @@ class NominationForm(forms.ModelForm):
     class Meta:
         model = Nomination
         fields = list(dict.fromkeys(f for names in ENTRY_FIELDS.values() for f in names))
-        field_classes = {"contact_phone": PhoneField, "contact_email": EmailField, "electronic_no": FormNoField}
+        field_classes = {
+            "contact_phone": PhoneField, "contact_email": EmailField, "electronic_no": FormNoField,
+            "demo_mode": IdChoiceField,
+        }
 
     def __init__(self, *args, category, allow_category_change=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -794,3 +794,35 @@ class SecurityEvent(models.Model):
     @property
     def role_display(self):
         return dict(User.ROLE_CHOICES).get(self.role, self.role)
+
+
+# ---------------------------------------------------------------------------------------------
+# Imports waiting for their confirmation
+# ---------------------------------------------------------------------------------------------
+
+
+class ImportPreview(models.Model):
+    """An uploaded XLSX read and checked, waiting until its uploader confirms it (`intake/imports.py`).
+
+    Not part of the record: only the cells read wait here (never the file), for one user and one
+    kind of import, under a token the confirm form sends back, until they are confirmed, replaced
+    by a newer preview or expired; expired ones are removed whenever a preview is stored.
+    """
+
+    ANNEX2, REGISTRY = "annex2", "registry"
+    KIND_CHOICES = [(ANNEX2, "附件2汇总表"), (REGISTRY, "前四批示范单位名单")]
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="+", verbose_name="上传人")
+    kind = models.CharField("导入类型", max_length=20, choices=KIND_CHOICES)
+    token = models.CharField("确认令牌", max_length=64, unique=True)
+    source = models.CharField("文件名", max_length=120, blank=True)
+    payload = models.JSONField("读到的内容")
+    created_at = models.DateTimeField("预览时间", auto_now_add=True)
+    expires_at = models.DateTimeField("失效时间", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待确认的导入"
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_import_preview_per_user_and_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.source}"

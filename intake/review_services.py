@@ -16,9 +16,10 @@ from quotas.services import ensure_province_room
 
 from . import annex2, review_selectors, selectors
 from .models import DeadlineExtension, Nomination, ProvinceContact, Slate, SlateEvent
+from .request_input import parse_int
 from .scoping import ensure_may_enter, ensure_may_review
 from .services import _save, clean_filler, ensure_entry_open, grant_extension, lock_city, nomination_for_writing
-from .uploads import stored_pdf, validate_pdf
+from .uploads import display_name, stored_pdf, validate_pdf
 
 REVIEW_FIELDS = (*Nomination.CHECK_FIELDS, "site_check_note", "paper_no")
 PDF_LABELS = {"letter_pdf": "推荐函", "annex2_pdf": "附件2 汇总表"}
@@ -96,7 +97,7 @@ def upload_slate_pdf(*, user, campaign, city, field, uploaded, code=""):
             slate.annex2_digest = _confirmed_annex2_digest(campaign, city, slate, code)
         with stored_pdf(getattr(slate, field), uploaded, validated=True):
             _save_slate(slate, user, reason=f"上传{PDF_LABELS[field]}")
-            note = f"{PDF_LABELS[field]}：{(uploaded.name or '')[:120]}"
+            note = f"{PDF_LABELS[field]}：{display_name(uploaded, '')}"
             if field == "annex2_pdf":
                 note += f"（校验码 {slate.annex2_code}）"
             _event(slate, SlateEvent.UPLOADED, user, note)
@@ -243,16 +244,13 @@ def record_paper(*, user, campaign, city, copies):
     ensure_may_review(user)
     cleaned = {}
     for pk, value in copies.items():
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            number = -1
-        if not 0 <= number <= Nomination.PAPER_COPIES_REQUIRED:
+        number = parse_int(value)
+        if number is None or not 0 <= number <= Nomination.PAPER_COPIES_REQUIRED:
             raise ValidationError(
                 "纸质申报书份数应为 0 到 %(max)d 之间的整数。", code="paper_copies_invalid",
                 params={"max": Nomination.PAPER_COPIES_REQUIRED},
             )
-        cleaned[int(pk)] = number
+        cleaned[parse_int(str(pk))] = number
     with transaction.atomic():
         lock_city(campaign, city)
         slate = _slate_with_province(campaign, city, action="登记纸质材料")

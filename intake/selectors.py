@@ -7,14 +7,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from .models import Campaign, City, DeadlineExtension, Nomination, Slate
+from .request_input import parse_int
 
 
 def get_campaign(year=None):
     """The campaign named by `year` (404 when unknown), else the current one."""
     if year:
         try:
-            return Campaign.objects.get(year=int(year))
-        except (ValueError, Campaign.DoesNotExist):
+            return Campaign.objects.get(year=year if isinstance(year, int) else parse_int(year))
+        except Campaign.DoesNotExist:
             raise Http404("没有该年度的遴选批次。")
     campaign = Campaign.objects.current()
     if campaign is None:

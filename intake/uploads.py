@@ -1,11 +1,19 @@
 """Uploaded PDFs (stamped letters, stamped Annex 2, written explanations): one set of rules.
 
-The type is judged by content, never by the name; the size is capped; files are stored under
-PRIVATE_MEDIA_ROOT with a generated name, outside static and public paths, and are only sent back
-through a view that has already applied the city scoping (`pdf_response`).
+The type is judged by content, never by the name; the size is capped; a PDF that could act when
+opened (JavaScript, launch actions, embedded files) or that is also another kind of file (a ZIP
+or an HTML page, which browsers and unzip tools read from the end or past the header) is refused;
+files are stored under PRIVATE_MEDIA_ROOT with a generated name, outside static and public paths,
+and are only sent back, as downloads a browser will not run, through a view that has already
+applied the city scoping (`pdf_response`). The client's file name is only ever kept cleaned
+(`display_name`).
 """
 
+import io
+import re
+import unicodedata
 import uuid
+import zipfile
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -13,8 +21,34 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 PDF_MAGIC = b"%PDF-"
+MAX_PDF_OBJECTS = 20_000  # a scanned letter has dozens, a long text document a few thousand
+DISPLAY_NAME_CHARS = 100
+# Controls (NUL included), format characters (direction overrides that make "fdp.exe" read ".pdf"),
+# surrogates, private and unassigned code points, line and paragraph separators.
+HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+# Sent with every stored file: a download, never sniffed as another type, and if a browser
+# renders it anyway, in a sandbox without scripts, forms or our origin.
+FILE_RESPONSE_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
+# Outside streams a PDF is plain syntax (dictionaries, names, numbers, strings), so HTML markup
+# there is deliberate. Stream bodies (compressed images are random bytes) are never searched, and
+# only tag names that cannot be a PDF hex string (<a0f3…>) are looked for.
+STREAM_BODY_RE = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r).*?endstream", re.DOTALL)
+HTML_RE = re.compile(
+    rb"<\s*(?:!doctype\s+html|html|head|body|script|iframe|frame|frameset|svg|object|embed|meta|form|img|style"
+    rb"|link|base|title|div|span|input|textarea|button|video|audio|template|a\s+href)\b",
+    re.IGNORECASE,
+)
+
+ACTIVE_CONTENT = {  # reason code → why it is refused
+    "javascript": "PDF 文件含有 JavaScript 脚本（%(where)s），打开时可能自动运行。",
+    "launch": "PDF 文件含有启动外部程序的动作（/Launch），打开时可能运行其他程序。",
+    "embedded": "PDF 文件中嵌入了其他文件（附件），可能夹带不安全的内容。",
+    "xfa": "PDF 文件含有 XFA 动态表单，其中可以包含脚本。",
+}
+PLAIN_PDF_HINT = "请上传盖章后扫描的 PDF，或用“打印为 PDF”重新生成后上传。"
 
 
 class UploadRejected(ValidationError):
@@ -36,27 +70,130 @@ def validate_pdf(uploaded):
             params={"size": uploaded.size / 1024 / 1024, "limit": settings.MAX_UPLOAD_MB},
         )
     uploaded.seek(0)
-    head = uploaded.read(1024)
-    if PDF_MAGIC not in head:
+    data = uploaded.read()
+    uploaded.seek(0)
+    if not data.startswith(PDF_MAGIC):
+        at = data.find(PDF_MAGIC, 0, 1024)
+        if at > 0:
+            raise UploadRejected(
+                "PDF 文件头（%%PDF-）之前还有 %(n)d 个字节的其他内容。正常的 PDF 从第一个字节起就是文件头，"
+                "这样的文件可能是伪装成 PDF 的其他文件。" + PLAIN_PDF_HINT,
+                code="upload_pdf_prefix", params={"n": at},
+            )
         raise UploadRejected(
             "上传的文件不是 PDF（按文件内容判断，与文件名无关）。请上传盖章后扫描或导出的 PDF 文件。",
             code="upload_not_pdf",
         )
-    uploaded.seek(0)
     try:
-        reader = PdfReader(uploaded, strict=False)
+        reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise UploadRejected("PDF 文件设置了密码，无法查看。请去掉密码后重新上传。", code="upload_encrypted")
         if len(reader.pages) < 1:
             raise UploadRejected("PDF 文件没有任何页面，请检查后重新上传。", code="upload_empty")
+        refuse_active_content(reader)
     except UploadRejected:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as exc:
         raise UploadRejected(
             "PDF 文件已损坏或不完整，无法打开。请重新扫描或导出后上传。", code="upload_broken"
         ) from exc
-    finally:
-        uploaded.seek(0)
+    refuse_other_formats(data)
+
+
+def refuse_active_content(reader):
+    """Refuse a PDF that could act when opened. Every object the file defines (in object streams
+    too) and the trailer are looked at as parsed (names decoded, so /J#61vaScript is /JavaScript);
+    stream contents are never decoded or searched, so image data cannot be mistaken for anything."""
+    refs = [(number, generation) for generation, numbers in reader.xref.items() for number in numbers]
+    refs += [(number, 0) for number in reader.xref_objStm]
+    if len(refs) > MAX_PDF_OBJECTS:
+        raise UploadRejected(
+            "PDF 文件结构过于复杂：有 %(n)d 个对象，超过 %(limit)d 个的上限。" + PLAIN_PDF_HINT,
+            code="upload_pdf_too_complex", params={"n": len(refs), "limit": MAX_PDF_OBJECTS},
+        )
+    root = reader.trailer.get("/Root")
+    root = root.get_object() if root is not None else None
+    if isinstance(root, DictionaryObject):
+        for key, where in (("/OpenAction", "打开文件时自动运行，/OpenAction"), ("/AA", "附加动作，/AA")):
+            action = root.get(key)
+            if action is not None and _reason(action.get_object()) == "javascript":
+                _refuse("javascript", where)
+    for number, generation in refs:
+        try:
+            obj = reader.get_object(IndirectObject(number, generation, reader))
+        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
+            continue  # unreadable here means unreadable to a viewer too: nothing in it can run
+        reason = _reason(obj)
+        if reason:
+            _refuse(reason, "/JS、/JavaScript")
+    reason = _reason(reader.trailer)
+    if reason:
+        _refuse(reason, "/JS、/JavaScript")
+
+
+def _reason(obj):
+    """Why `obj` (and the direct objects inside it, not the indirect ones it points to) could act."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, DictionaryObject):
+            action, kind, subtype = (_resolved(item.get(key)) for key in ("/S", "/Type", "/Subtype"))
+            if "/JS" in item or "/JavaScript" in item or action == "/JavaScript":
+                return "javascript"
+            if action == "/Launch":
+                return "launch"
+            if "/EmbeddedFiles" in item or "/EF" in item or kind == "/EmbeddedFile" or subtype == "/FileAttachment":
+                return "embedded"
+            if "/XFA" in item:
+                return "xfa"
+            stack.extend(v for v in item.values() if isinstance(v, (DictionaryObject, ArrayObject)))
+        elif isinstance(item, ArrayObject):
+            stack.extend(v for v in item if isinstance(v, (DictionaryObject, ArrayObject)))
+    return None
+
+
+def _resolved(value):
+    try:
+        return value.get_object() if isinstance(value, IndirectObject) else value
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
+        return None
+
+
+def _refuse(reason, where):
+    raise UploadRejected(ACTIVE_CONTENT[reason] + PLAIN_PDF_HINT, code=f"upload_pdf_{reason}", params={"where": where})
+
+
+def refuse_other_formats(data):
+    """Refuse a PDF that is also a ZIP (read from its end) or an HTML page (markup outside streams)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inside = len(archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        inside = 0
+    if inside:
+        raise UploadRejected(
+            "该文件既是 PDF 又是 ZIP 压缩包（含 %(n)d 个文件），可能是伪装成 PDF 的其他文件。" + PLAIN_PDF_HINT,
+            code="upload_pdf_polyglot", params={"n": inside},
+        )
+    if HTML_RE.search(STREAM_BODY_RE.sub(b" ", data)):
+        raise UploadRejected(
+            "该文件中夹带了网页（HTML）代码，可能是伪装成 PDF 的网页。" + PLAIN_PDF_HINT, code="upload_pdf_polyglot",
+        )
+
+
+def display_name(uploaded, default="upload.pdf"):
+    """The client's file name as it may be shown or stored: no folders (either slash), no NUL,
+    control or direction-changing characters, at most DISPLAY_NAME_CHARS characters (the
+    extension kept). Files themselves are stored under generated names (`private_upload_to`)."""
+    name = re.split(r"[\\/]", getattr(uploaded, "name", None) or "")[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in HIDDEN_CATEGORIES).strip()
+    if not name.strip("."):
+        return default  # "." and ".." name folders, not files
+    if len(name) > DISPLAY_NAME_CHARS:
+        stem, dot, extension = name.rpartition(".")
+        extension = f".{extension}" if dot and stem and len(extension) <= 10 else ""
+        name = name[: DISPLAY_NAME_CHARS - len(extension)] + extension
+    return name or default
 
 
 def private_upload_to(instance, filename):
@@ -72,7 +209,7 @@ def stored_pdf(field_file, uploaded, *, validated=False):
     stored nothing yet (`manage.py clean_uploads` finds what a crash at a worse moment leaves)."""
     if not validated:
         validate_pdf(uploaded)
-    field_file.save(uploaded.name or "upload.pdf", uploaded, save=False)
+    field_file.save(display_name(uploaded), uploaded, save=False)
     try:
         yield field_file
     except BaseException:
@@ -81,14 +218,17 @@ def stored_pdf(field_file, uploaded, *, validated=False):
 
 
 def pdf_response(field_file, download_name):
-    """Send a stored PDF to a user the caller has already checked may see it."""
+    """Send a stored PDF, as a download, to a user the caller has already checked may see it."""
     if not field_file:
         raise Http404("该文件尚未上传。")
     try:
         handle = field_file.open("rb")
     except FileNotFoundError:
         raise Http404("文件不存在，请重新上传。")
-    return FileResponse(handle, content_type="application/pdf", filename=download_name)
+    response = FileResponse(handle, content_type="application/pdf", as_attachment=True, filename=download_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_RESPONSE_CSP
+    return response
 
 
 # --- Files no row refers to ----------------------------------------------------------------------

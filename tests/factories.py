@@ -80,6 +80,25 @@ def pdf_bytes(pages=1):
     return out.getvalue()
 
 
+def raw_pdf(*bodies, before=b"", after=b""):
+    """A PDF written byte by byte: object i + 1 is `bodies[i]` (object 1 the catalog), with a correct
+    cross-reference table, so a test can put anything a PDF may hold where it wants."""
+    out = bytearray(before + b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(bodies, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+    return bytes(out) + after
+
+
+PAGE_TREE = (b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
+
+
 def pdf_upload(name="盖章材料.pdf", content=None):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -23,14 +23,14 @@ def shared_database_url():
 
 
 @contextmanager
-def gunicorn(tmp_path, *, workers=3, threads=1):
+def gunicorn(tmp_path, *, workers=3, threads=1, timeout=30):
     """gunicorn with production settings on the test database; shares SECRET_KEY with the test
     process so sessions made with `session_for` are valid there."""
     env = production_env(
         tmp_path, database_url=shared_database_url(), secret_key=settings.SECRET_KEY,
         DJANGO_SETTINGS_MODULE="tests.server_settings", CONN_MAX_AGE="0",
     )
-    server = Gunicorn(env, workers=workers, threads=threads, log=tmp_path / "gunicorn.log")
+    server = Gunicorn(env, workers=workers, threads=threads, timeout=timeout, log=tmp_path / "gunicorn.log")
     try:
         yield server.start()
     finally:

@@ -199,3 +199,17 @@ def test_unit_page_names_the_ministry_platform_and_every_account_rule(client_for
     assert "服务型制造公共服务平台" in page and 'href="https://selection.csoma.org.cn"' in page
     assert "各地市工业和信息化局沿用 2022 年发放的账号登录" in page  # the bureau's own, beside the unit's
     assert "第四批示范单位使用 2022 年申报时的账号登录填报" in page
+
+
+def test_an_explanation_that_could_act_is_refused_and_the_stored_one_is_a_download(client_for, unit):
+    from tests.test_uploads import ACTIVE
+
+    client = client_for("qingyuan")
+    content = ACTIVE["launch action"][0]
+    page = post(client, unit, state="unable", unable_reason="other", unable_detail="搬迁",
+                explanation=pdf_upload("说明.pdf", content)).content.decode()
+    assert "/Launch" in page and evaluation(unit) is None and stored_explanations() == []
+    post(client, unit, state="unable", unable_reason="other", unable_detail="搬迁", explanation=pdf_upload())
+    response = client_for("province").get(f"/evaluation/units/{unit.pk}/explanation/?campaign={open_campaign().year}")
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff" and "sandbox" in response["Content-Security-Policy"]

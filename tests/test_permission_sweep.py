@@ -183,9 +183,11 @@ def missing_builders(all_routes):
     ]
 
 
-def fill(route, world):
-    """The concrete URL of `route` for `world`, and whether it names one of city A's objects."""
-    values = {param: builder_for(route, param)(world, route) for param in route.params}
+def fill(route, world, **replaced):
+    """The concrete URL of `route` for `world`, and whether it names one of city A's objects;
+    `replaced` gives some parameters other values (tests/test_url_fuzz.py)."""
+    values = {param: replaced[param] if param in replaced else builder_for(route, param)(world, route)
+              for param in route.params}
     url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m[1]]), route.pattern)  # regex groups first
     url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m[1]]), url)
     positional = iter(values[f"arg{i}"] for i in range(len(values)) if f"arg{i}" in values)

@@ -110,3 +110,30 @@ def test_download_scoping(client_for):
 def test_login_required(client, seeded, url):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_a_pdf_that_runs_javascript_is_refused_with_the_reason(client_for):
+    from tests.test_uploads import ACTIVE
+
+    for case in ("OpenAction runs JavaScript", "a ZIP after the end", "HTML before the header"):
+        content, reason, _where = ACTIVE[case]
+        response = upload(client_for("qingyuan"), content=content)
+        assert reason in response.content.decode(), case
+    assert stored_files() == [] and not Slate.objects.exists()
+
+
+def test_stored_files_are_sent_as_downloads_a_browser_will_not_run(client_for):
+    upload(client_for("huizhou"))
+    response = client_for("province").get(f"/slates/441300/letter.pdf?campaign={open_campaign().year}")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    policy = response["Content-Security-Policy"]
+    assert policy.startswith("sandbox;") and "default-src 'none'" in policy
+
+
+@pytest.mark.parametrize("name", [
+    "../../../etc/推荐函.pdf", "C:\\扫描\\推荐函.pdf", "/tmp/推荐函.pdf", "推荐\u202e函.pdf",
+])
+def test_only_a_cleaned_file_name_is_kept(client_for, name):
+    upload(client_for("qingyuan"), name=name)
+    assert SlateEvent.objects.get().note == "推荐函：推荐函.pdf"

@@ -5,6 +5,7 @@ from django import forms
 
 from ..forms import EMPTY_CHOICE, CreditCodeField, label_empty_choices
 from ..models import MINISTRY_PLATFORM, City, DeadlineExtension, RecognisedUnit, UnitEvaluation
+from ..request_input import IdChoiceField
 
 
 def _helper(form):
@@ -56,6 +57,7 @@ class RecognisedUnitForm(forms.ModelForm):
     class Meta:
         model = RecognisedUnit
         fields = ["kind", "batch", "city", "name", "credit_code", "is_active"]
+        field_classes = {"city": IdChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,7 +69,7 @@ class RecognisedUnitForm(forms.ModelForm):
 
 
 class ExtensionForm(forms.Form):
-    city = forms.ModelChoiceField(City.objects.all(), label="地市", empty_label="请选择地市")
+    city = IdChoiceField(City.objects.all(), label="地市", empty_label="请选择地市")
     kind = forms.ChoiceField(
         label="截止类型",
         choices=[(k, v) for k, v in DeadlineExtension.KIND_CHOICES if k != DeadlineExtension.SUBMISSION],

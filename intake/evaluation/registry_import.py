@@ -1,19 +1,11 @@
-"""Import of the registry of recognised units from an XLSX: preview with per-row problems, then
-all or nothing.
+"""Import of the registry of recognised units from an XLSX, through the import pipeline of
+`intake/imports.py`: preview with per-row problems, then all or nothing.
 
-Two layers, so the Annex 2 import can share the shape later:
-- generic: `Row`, `Preview`, `preview_upload` (safe open → read → check), `stash`/`take_stash`
-  (the previewed rows wait in the session, named by a digest the confirm form sends back) and
-  `confirm` (check again and apply in one transaction, or `ImportRefused` and nothing written);
-- specific: `RegistryImporter` with `read(workbook)` (cells → rows and their problems, no
-  database), `check(preview)` (problems and actions that depend on the database) and
-  `apply(preview, user)` (the writes, through the services).
-Moving the generic layer to `intake/imports.py` and giving the Annex 2 importer the same three
-methods is all that sharing takes.
+`RegistryImporter.read(workbook)`: cells → rows and their problems (no database but the city
+list); `check(preview)`: problems and actions that depend on the database; `apply(preview,
+user=…)`: check again and write every row through the same service as a single edit.
 """
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -21,13 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from ..models import BATCH_CHOICES, City, RecognisedUnit
+from ..imports import ImportRefused, Preview, excerpt
+from ..models import BATCH_CHOICES, City, ImportPreview, RecognisedUnit
 from ..scoping import ensure_may_oversee_evaluation
 from ..validators import SHENZHEN_REASON, fold_width, names_shenzhen, normalize_credit_code, validate_credit_code
-from ..xlsx import SafeWorkbook, open_uploaded_workbook
+from ..xlsx import SafeWorkbook
 from . import services
-
-# ---------------------------------------------------------------------------- generic layer
 
 
 @dataclass
@@ -36,97 +27,12 @@ class Row:
     values: dict  # cleaned values, JSON-serialisable
     problems: list = field(default_factory=list)
     action: str = ""
-    target: object = None  # the object `check` matched; not kept in the session
-
-
-@dataclass
-class Preview:
-    rows: list
-    problems: list = field(default_factory=list)  # about the file as a whole
-    source: str = ""
-
-    @property
-    def rows_with_problems(self):
-        return [row for row in self.rows if row.problems]
-
-    @property
-    def ok(self):
-        return bool(self.rows) and not self.problems and not self.rows_with_problems
-
-    def to_json(self):
-        return {
-            "source": self.source,
-            "rows": [{"line": r.line, "values": r.values, "action": r.action} for r in self.rows],
-        }
-
-    @classmethod
-    def from_json(cls, data):
-        return cls(rows=[Row(r["line"], r["values"], action=r["action"]) for r in data["rows"]], source=data["source"])
-
-    def digest(self):
-        payload = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True).encode()
-        return hashlib.sha256(payload).hexdigest()
-
-
-class ImportRefused(ValidationError):
-    def __init__(self, preview):
-        super().__init__("导入未完成，没有写入任何数据。请按提示修改后重新上传。", code="import_refused")
-        self.preview = preview
-
-
-def preview_upload(importer, uploaded):
-    """Read and check an upload without writing anything; UploadRejected for a bad file."""
-    workbook = open_uploaded_workbook(uploaded)
-    try:
-        preview = importer.read(workbook)
-    finally:
-        workbook.close()
-    preview.source = uploaded.name or ""
-    if not preview.problems:
-        importer.check(preview)
-    return preview
-
-
-def stash(session, importer, preview):
-    """Keep a clean preview until it is confirmed; returns the token the confirm form sends."""
-    token = preview.digest()
-    session[importer.session_key] = {"token": token, "preview": preview.to_json()}
-    return token
-
-
-def take_stash(session, importer, token):
-    """The stashed preview named by `token`, or None (expired, replaced by a newer preview)."""
-    stashed = session.get(importer.session_key)
-    if not stashed or not token or stashed.get("token") != token:
-        return None
-    return Preview.from_json(stashed["preview"])
-
-
-def drop_stash(session, importer):
-    session.pop(importer.session_key, None)
-
-
-def confirm(importer, preview, *, user):
-    """Check again (the database may have changed since the preview) and apply every row, or
-    none: any problem raises ImportRefused with the rows' problems and rolls everything back."""
-    for row in preview.rows:
-        row.problems, row.action, row.target = [], "", None
-    try:
-        with transaction.atomic():
-            importer.check(preview)
-            if not preview.ok:
-                raise ImportRefused(preview)
-            return importer.apply(preview, user=user)
-    except ImportRefused:
-        raise
-    except (ValidationError, IntegrityError):
-        preview.problems.append("导入时名单已被他人修改，没有写入任何数据。请重新上传预览后再确认。")
-        raise ImportRefused(preview)
+    target: object = None  # the object `check` matched; not kept with the preview
 
 
 # ---------------------------------------------------------------------------- the registry
 
-MAX_ROWS = 3000
+MAX_ROWS = 500  # the four batches hold about a hundred units of the province; every row is previewed and written
 HEADER_SCAN_ROWS = 10
 NEW, UPDATE, REACTIVATE, UNCHANGED = "新增", "更新", "恢复在册", "不变"
 
@@ -169,7 +75,7 @@ def unit_key(kind, credit_code, city_id):
 
 
 class RegistryImporter:
-    session_key = "evaluation_registry_import"
+    kind = ImportPreview.REGISTRY
 
     def __init__(self):
         cities = list(City.objects.all())
@@ -180,16 +86,15 @@ class RegistryImporter:
 
     # -- read: cells to rows, no database beyond the city list
     def read(self, workbook):
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        rows = iter(workbook.sheets[0].rows if workbook.sheets else ())
         columns = None
-        for header_line, cells in enumerate(rows, start=1):
+        for header_line, cells in rows:
+            if header_line > HEADER_SCAN_ROWS:
+                break
             names = [_header(c) for c in cells]
             found = {key: names.index(s) for key, _h, spellings in COLUMNS for s in spellings if s in names}
             if len(found) == len(COLUMNS):
                 columns = found
-                break
-            if header_line >= HEADER_SCAN_ROWS:
                 break
         if columns is None:
             return Preview(rows=[], problems=[
@@ -198,7 +103,7 @@ class RegistryImporter:
             ])
         preview = Preview(rows=[])
         seen = {}
-        for line, cells in enumerate(rows, start=header_line + 1):
+        for line, cells in rows:
             raw = {key: cells[index] if index < len(cells) else None for key, index in columns.items()}
             if all(_text(v) == "" for v in raw.values()):
                 continue
@@ -229,14 +134,14 @@ class RegistryImporter:
         kind = KIND_WORDS.get(kind_text)
         if kind is None:
             problems.append(
-                f"类别“{kind_text}”无法识别，应为 {'、'.join(KIND_LABELS.values())} 之一。" if kind_text
+                f"类别“{excerpt(kind_text)}”无法识别，应为 {'、'.join(KIND_LABELS.values())} 之一。" if kind_text
                 else "请填写类别（示范企业、示范平台、示范项目或示范城市）。"
             )
         batch_text = _text(raw["batch"])
         batch = BATCH_WORDS.get(batch_text)
         if batch is None:
             problems.append(
-                f"批次“{batch_text}”无法识别，应为 1、2、3、4 或 第一批 至 第四批。" if batch_text
+                f"批次“{excerpt(batch_text)}”无法识别，应为 1、2、3、4 或 第一批 至 第四批。" if batch_text
                 else "请填写认定批次（1–4 或 第一批 至 第四批）。"
             )
         city_text = re.sub(r"\s", "", fold_width(_text(raw["city"])))
@@ -245,7 +150,9 @@ class RegistryImporter:
             if names_shenzhen(city_text):
                 problems.append(f"深圳市不在本系统的推荐地市之列：{SHENZHEN_REASON}。请删除该行。")
             elif city_text:
-                problems.append(f"地市“{city_text}”无法识别，请填写地市名称（如 清远市）或行政区划代码（如 441800）。")
+                problems.append(
+                    f"地市“{excerpt(city_text)}”无法识别，请填写地市名称（如 清远市）或行政区划代码（如 441800）。"
+                )
             else:
                 problems.append("请填写所在地市（如 清远市）。")
         name = _text(raw["name"])
@@ -305,9 +212,25 @@ class RegistryImporter:
             else:
                 row.action = UPDATE
 
-    # -- apply: the writes, through the same service as a single edit
+    # -- apply: check again (the registry may have changed since the preview), then the writes,
+    # through the same service as a single edit; any problem raises ImportRefused, nothing written
     def apply(self, preview, *, user):
         ensure_may_oversee_evaluation(user)
+        for row in preview.rows:
+            row.problems, row.action, row.target = [], "", None
+        try:
+            with transaction.atomic():
+                self.check(preview)
+                if not preview.ok:
+                    raise ImportRefused(preview)
+                return self._write(preview, user)
+        except ImportRefused:
+            raise
+        except (ValidationError, IntegrityError):
+            preview.problems.append("导入时名单已被他人修改，没有写入任何数据。请重新上传预览后再确认。")
+            raise ImportRefused(preview)
+
+    def _write(self, preview, user):
         cities = {city.pk: city for city in self.cities.values()}
         counts = dict.fromkeys((NEW, UPDATE, REACTIVATE, UNCHANGED), 0)
         for row in preview.rows:
@@ -325,6 +248,15 @@ class RegistryImporter:
                 row.problems.extend(exc.messages)
                 raise ImportRefused(preview)
         return counts
+
+    # -- the rows as they wait for the confirmation
+    @staticmethod
+    def dump(preview):
+        return {"rows": [{"line": r.line, "values": r.values, "action": r.action} for r in preview.rows]}
+
+    @staticmethod
+    def load(payload):
+        return Preview(rows=[Row(r["line"], r["values"], action=r["action"]) for r in payload["rows"]])
 
 
 def template_workbook():

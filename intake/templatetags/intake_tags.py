@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from ..crosschecks import percent as percent_text
+from ..imports import PREVIEW_TEXT_CHARS, excerpt
 from ..models import CITY_BUREAU_ACCOUNT_NOTE, MINISTRY_PLATFORM, MINISTRY_PLATFORM_URL, account_note
 
 register = template.Library()
@@ -15,6 +16,12 @@ register = template.Library()
 def percent(value):
     """30.00 → 30, 29.50 → 29.5 (the number of a percentage, as the warnings print it)."""
     return percent_text(value) if value is not None else ""
+
+
+def preview_text(value, limit=PREVIEW_TEXT_CHARS):
+    """A value as an import preview shows it: a long text cut, so the page stays small however large
+    the cells are (the rows kept for the confirmation keep every character)."""
+    return "" if value is None else excerpt(value, int(limit))
 
 
 @register.filter
@@ -56,3 +63,23 @@ def account_rules():
     beside the units of batches 1–3 and of batch 4."""
     return format_html("登录账号：{}；前三批示范单位{}；第四批示范单位{}。", CITY_BUREAU_ACCOUNT_NOTE,
                        account_note(1), account_note(4))
+
+
+
+# The query string is read in Python: in a template, `request.GET.items` is the value of a
+# parameter named "items" when there is one, not the method.
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with `changes` (a link to another page keeps the filters)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def query_pairs(context, *left_out):
+    """(name, value) of every query parameter but `left_out`, e.g. to carry them through a form."""
+    return [(key, value) for key, values in context["request"].GET.lists() if key not in left_out for value in values]

@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from .. import scoping
+from .. import imports, scoping
 from .. import selectors as intake_selectors
 from ..charts import stacked_bars
 from ..evaluation import registry_import, selectors, services
 from ..evaluation.exports import RegistryExport
 from ..evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
 from ..models import BATCH_CHOICES, City, DeadlineExtension, RecognisedUnit, UnitEvaluation
+from ..request_input import parse_int
 from ..uploads import UploadRejected, pdf_response
 from ..xlsx import XLSX_MIMETYPE
 
@@ -84,7 +85,7 @@ def outstanding(request):
         if r.standing in (selectors.OUTSTANDING, selectors.OVERDUE)
     ]
     rows.sort(key=lambda r: (r.standing != selectors.OVERDUE, r.unit.city.code, r.unit.batch, r.unit.name))
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    page = Paginator(rows, 100).get_page(parse_int(request.GET.get("page")))
     return render(request, "intake/evaluation/outstanding.html", {
         "campaign": campaign, "page": page, "city_code": city_code,
         "cities": scoping.visible_cities(request.user) if scoping.may_oversee_evaluation(request.user) else None,
@@ -149,13 +150,13 @@ def registry(request):
         units = units.filter(city__code=filters["city"])
     if filters["kind"]:
         units = units.filter(kind=filters["kind"])
-    if filters["batch"].isdigit():
-        units = units.filter(batch=int(filters["batch"]))
+    if parse_int(filters["batch"]) is not None:
+        units = units.filter(batch=parse_int(filters["batch"]))
     if filters["active"] in ("1", "0"):
         units = units.filter(is_active=filters["active"] == "1")
     if filters["q"]:
         units = units.filter(Q(name__icontains=filters["q"]) | Q(credit_code__icontains=filters["q"]))
-    page = Paginator(units, 100).get_page(request.GET.get("page"))
+    page = Paginator(units, 100).get_page(parse_int(request.GET.get("page")))
     return render(request, "intake/evaluation/registry.html", {
         "page": page, "filters": filters, "cities": City.objects.all(),
         "kinds": RecognisedUnit.KIND_CHOICES, "batches": BATCH_CHOICES,
@@ -203,36 +204,29 @@ def registry_import_view(request):
     form = RegistryUploadForm(*_posted(request))
     preview = token = None
     if request.method == "POST" and form.is_valid():
-        importer = registry_import.RegistryImporter()
         try:
-            preview = registry_import.preview_upload(importer, form.cleaned_data["file"])
+            preview, token = imports.preview_upload(
+                registry_import.RegistryImporter(), form.cleaned_data["file"], user=request.user
+            )
         except UploadRejected as exc:
             form.add_error("file", exc)
-        else:
-            if preview.ok:
-                token = registry_import.stash(request.session, importer, preview)
-            else:
-                registry_import.drop_stash(request.session, importer)
     return render(request, "intake/evaluation/import.html", {"form": form, "preview": preview, "token": token})
 
 
 @require_POST
 def registry_import_confirm(request):
     scoping.ensure_may_oversee_evaluation(request.user)
-    importer = registry_import.RegistryImporter()
-    preview = registry_import.take_stash(request.session, importer, request.POST.get("token"))
-    if preview is None:
-        messages.error(request, "预览已失效（可能已导入，或在其他窗口上传了新的文件）。请重新上传文件预览后再确认。")
-        return redirect("evaluation_import")
     try:
-        counts = registry_import.confirm(importer, preview, user=request.user)
-    except registry_import.ImportRefused as exc:
-        registry_import.drop_stash(request.session, importer)
+        done = imports.confirm(registry_import.RegistryImporter(), user=request.user, token=request.POST.get("token"))
+    except imports.ImportRefused as exc:
         messages.error(request, " ".join(exc.messages))
         return render(request, "intake/evaluation/import.html", {
             "form": RegistryUploadForm(), "preview": exc.preview, "token": None,
         })
-    registry_import.drop_stash(request.session, importer)
+    if done is None:
+        messages.error(request, "预览已失效（可能已导入，或在其他窗口上传了新的文件）。请重新上传文件预览后再确认。")
+        return redirect("evaluation_import")
+    preview, counts = done
     messages.success(
         request,
         f"已导入“{preview.source}”：新增 {counts['新增']} 个，更新 {counts['更新']} 个，"

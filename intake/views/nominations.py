@@ -13,6 +13,7 @@ from .. import crosschecks, scoping, selectors, services
 from ..evaluation.selectors import recognitions_for
 from ..forms import NominationFilterForm, NominationForm, SlateContactForm, WithdrawForm
 from ..models import Category, Nomination
+from ..request_input import parse_int
 from .review import province_overview
 
 
@@ -60,7 +61,7 @@ def nomination_list(request):
         nominations = nominations.filter(status=filters["status"])
     if filters["city"]:
         nominations = nominations.filter(city__code=filters["city"])
-    page = Paginator(nominations, 50).get_page(request.GET.get("page"))
+    page = Paginator(nominations, 50).get_page(parse_int(request.GET.get("page")))
     return render(request, "intake/nomination_list.html", {
         "campaign": campaign,
         "page": page,

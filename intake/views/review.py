@@ -13,6 +13,7 @@ from .. import crosschecks, review_selectors, review_services, scoping, selector
 from ..charts import stacked_bars
 from ..forms import ProvinceContactForm, RejectForm, ReturnSlateForm
 from ..models import Category, Nomination
+from ..request_input import parse_int
 from .confirm import confirmation_page, confirmed
 
 
@@ -143,7 +144,7 @@ def slate_paper(request, code):
     campaign = selectors.get_campaign(request.POST.get("campaign"))
     copies = {}
     for key, value in request.POST.items():
-        if key.startswith("copies-") and key[7:].isdigit():
+        if key.startswith("copies-") and parse_int(key[7:]) is not None:
             copies[key[7:]] = value
     try:
         changed = review_services.record_paper(user=request.user, campaign=campaign, city=city, copies=copies)
