@@ -76,13 +76,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "intake.notfound.SiteNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "intake.text.ControlCharactersMiddleware",
+    "intake.request_input.RefuseNulMiddleware",  # NUL in a path, query or form: 404/400 before any view
+    "intake.text.ControlCharactersMiddleware",  # other control characters: removed from posted forms
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "intake.audit.middleware.SecurityLogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "intake.accounts.middleware.AccountControlsMiddleware",
-    "intake.request_input.RefuseNulMiddleware",  # NUL in a path, query or form: 404/400 before any view
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",

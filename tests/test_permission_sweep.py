@@ -205,11 +205,13 @@ def world(seeded):
     )
     withdrawn = nominate(OWNER, "enterprise", name=MARKERS["name"] + "（撤回）")
     services.withdraw_nomination(withdrawn, user=user(OWNER))
-    ready_slate(OWNER, campaign, filler=False)  # the stamped PDFs, so slates/<code>/letter.pdf exists
-    slate = services.save_slate_contact(
+    services.save_slate_contact(
         user=user(OWNER), campaign=campaign, city=nomination.city,
         filler_name=MARKERS["filler_name"], filler_phone=MARKERS["filler_phone"],
     )
+    # The stamped PDFs of the sheet as it now prints, so slates/<code>/letter.pdf exists (and the
+    # slate could be submitted).
+    slate = ready_slate(OWNER, campaign, filler=False)
     unit = recognised(OWNER, name=MARKERS["unit"])
     evaluation_services.set_evaluation_state(  # with a written explanation, so its download exists
         user=user(OWNER), campaign=campaign, unit=unit, state=UnitEvaluation.UNABLE, unable_reason="other",

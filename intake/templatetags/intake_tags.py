@@ -18,6 +18,7 @@ def percent(value):
     return percent_text(value) if value is not None else ""
 
 
+@register.filter
 def preview_text(value, limit=PREVIEW_TEXT_CHARS):
     """A value as an import preview shows it: a long text cut, so the page stays small however large
     the cells are (the rows kept for the confirmation keep every character)."""
