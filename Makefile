@@ -5,6 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite spread over the machine's cores (pytest-xdist); PYTEST_ARGS="-n 0 tests/test_x.py" for one file.
+PYTEST_ARGS ?= -n auto
 # Debian packages: a TrueType CJK font and Pango for the PDFs (HarfBuzz's subsetter lets WeasyPrint
 # embed the font several times faster than fontTools), chromium for the browser tests,
 # poppler-utils (pdftotext) to read PDFs back in tests, wrk for the load benchmark, postgresql-client

@@ -6,6 +6,8 @@ from django.core.management import call_command
 
 from intake.models import City
 
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests need no costly hashing
+
 pytest_plugins = ["tests.browser"]  # chromium fixtures for the browser tests
 
 
@@ -22,7 +24,7 @@ def _test_settings(settings, tmp_path):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHER
     # The identification controls stay out of the way of tests about something else (they log in
     # with force_login, which gives no second factor): each control's own tests turn it on
     # (tests/test_two_factor.py, test_passwords.py, test_captcha_lockout.py, test_sessions.py).
@@ -69,11 +71,30 @@ def _security_log_triggers(request):
         triggers.uninstall(connection)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo's reference data and accounts, loaded once per test database: every test runs in a
+    transaction rolled back at its end, so each starts from this seeded state without paying for
+    `seed_demo` again. (A transactional test empties the database when it ends; `seeded` loads it
+    again for the one after, and `empty_database` gives a test the database without it.)"""
+    from django.test.utils import override_settings
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        call_command("seed_demo", stdout=io.StringIO())
+
+
 @pytest.fixture
 def seeded(db):
     """Reference data, the open demo campaign and the demo accounts (seed_demo)."""
     if not City.objects.exists():
         call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def empty_database(db):
+    """No rows at all (for what `seed_demo` itself does): emptied inside the test's transaction, so
+    the seeded state is back for the next test."""
+    call_command("flush", "--noinput", inhibit_post_migrate=True, stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def snapshot():
     }
 
 
-def test_seed_demo_contents_and_twice_changes_nothing(db, settings):
+def test_seed_demo_contents_and_twice_changes_nothing(empty_database, settings):
     call_command("seed_demo", stdout=io.StringIO())
     first = snapshot()
     call_command("seed_demo", stdout=io.StringIO())
@@ -53,14 +53,14 @@ def test_seed_demo_contents_and_twice_changes_nothing(db, settings):
     assert User.objects.get(username="province").role == User.PROVINCE
 
 
-def test_seed_demo_keeps_admin_edits(db):
+def test_seed_demo_keeps_admin_edits(empty_database):
     call_command("seed_demo", stdout=io.StringIO())
     City.objects.filter(slug="foshan").update(is_demo_city=True)
     call_command("seed_demo", stdout=io.StringIO())
     assert City.objects.get(slug="foshan").is_demo_city
 
 
-def test_seed_demo_demo_registry(db):
+def test_seed_demo_demo_registry(empty_database):
     from intake.validators import validate_credit_code
 
     call_command("seed_demo", stdout=io.StringIO())
@@ -74,7 +74,7 @@ def test_seed_demo_demo_registry(db):
     assert UnitEvaluation.objects.filter(state="filed_online").exists()
 
 
-def test_seed_demo_leaves_an_imported_registry_alone(db):
+def test_seed_demo_leaves_an_imported_registry_alone(empty_database):
     call_command("seed_demo", stdout=io.StringIO())
     RecognisedUnit.objects.update(is_active=False)  # as after the province replaced the demo list
     counts = RecognisedUnit.objects.count(), UnitEvaluation.objects.count()
