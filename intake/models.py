@@ -422,6 +422,12 @@ class Slate(models.Model):
     annex2_pdf = models.FileField("附件2 汇总表（盖章扫描件）", upload_to=private_upload_to, blank=True, max_length=200)
     # `annex2.sheet_digest` of the sheet the clerk confirmed the stamped paper shows (its 校验码).
     annex2_digest = models.CharField("盖章附件2对应的数据摘要", max_length=64, blank=True)
+    # The recommendation letter's 发文字号 (清工信函〔2023〕12号), and the digest of the Annex 2 whose
+    # 校验码 the stamped letter's attachment line prints (confirmed at upload, as for the Annex 2).
+    letter_number = models.CharField(
+        "推荐函发文字号", max_length=40, blank=True, help_text="例如 清工信函〔2023〕12号；印在系统起草的推荐函上。"
+    )
+    letter_digest = models.CharField("盖章推荐函对应的附件2数据摘要", max_length=64, blank=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     submitted_by = models.ForeignKey(
         User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="提交人"
@@ -455,6 +461,13 @@ class Slate(models.Model):
         from .annex2 import code_of_digest
 
         return code_of_digest(self.annex2_digest) if self.annex2_digest else ""
+
+    @property
+    def letter_code(self):
+        """The Annex 2 校验码 the stamped letter's attachment line shows ("" when none was confirmed)."""
+        from .annex2 import code_of_digest
+
+        return code_of_digest(self.letter_digest) if self.letter_digest else ""
 
 
 # --- Slate review (issue 4): the timeline of a city's slate --------------------------------
@@ -676,6 +689,9 @@ class ProvinceContact(models.Model):
     )
     filler_name = models.CharField("填报人", max_length=50)
     filler_phone = models.CharField("联系电话", max_length=30, validators=[validate_phone])
+    letter_number = models.CharField(
+        "推荐函发文字号", max_length=40, blank=True, help_text="例如 粤工信生产合作函〔2023〕12号；印在致工业和信息化部办公厅的推荐函上。"
+    )
     updated_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name="最后修改人")
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     history = HistoricalRecords()

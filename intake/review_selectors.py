@@ -45,6 +45,14 @@ def submission_problems(campaign, city, *, slate=None, now=None, stamped=None):
         add("filler_missing", "请在首页填写附件2表头的填报人和联系电话。")
     if not slate.letter_pdf:
         add("letter_missing", "请上传加盖公章的推荐函（PDF）。")
+    else:
+        stamped = stamped or stamped_annex2(campaign, city, slate)
+        letter = stamped.letter
+        if not letter.matches:
+            add("letter_mismatch",
+                "盖章推荐函所列附件2的校验码（%(stamped)s）与当前数据不一致（现为 %(current)s），"
+                "请重新下载推荐函、盖章并上传。",
+                stamped=letter.stamped_code or "未确认", current=letter.current_code)
     if not slate.annex2_pdf:
         add("annex2_missing", "请上传加盖公章的附件2 服务型制造示范推荐汇总表（PDF）。")
     else:
@@ -79,8 +87,17 @@ def submission_problems(campaign, city, *, slate=None, now=None, stamped=None):
 
 @dataclass(frozen=True)
 class StampedAnnex2:
+    """A stamped paper that prints the Annex 2 校验码 (the Annex 2 itself, or the recommendation
+    letter in its attachment line) against the code of the current data."""
+
     stamped_digest: str  # of the sheet the clerk confirmed at upload ("" when none was)
     current_digest: str  # of the sheet the city's data prints now
+    letter_digest: str = ""  # of the sheet the stamped letter lists (confirmed at its upload)
+
+    @property
+    def letter(self):
+        """The same comparison for the stamped recommendation letter."""
+        return StampedAnnex2(self.letter_digest, self.current_digest)
 
     @property
     def matches(self):
@@ -98,7 +115,8 @@ class StampedAnnex2:
 def stamped_annex2(campaign, city, slate=None):
     """Whether the stamped Annex 2 the city uploaded is the sheet its data prints now."""
     slate = slate or selectors.slate_for(campaign, city)
-    return StampedAnnex2(slate.annex2_digest, sheet_digest(city_sheet(campaign, city, slate=slate)))
+    current = sheet_digest(city_sheet(campaign, city, slate=slate))
+    return StampedAnnex2(slate.annex2_digest, current, slate.letter_digest)
 
 
 @dataclass

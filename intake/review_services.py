@@ -20,6 +20,7 @@ from .request_input import parse_int
 from .scoping import ensure_may_enter, ensure_may_review
 from .services import _save, clean_filler, ensure_entry_open, grant_extension, lock_city, nomination_for_writing
 from .uploads import display_name, stored_pdf, validate_pdf
+from .validators import normalize_letter_number, validate_letter_number
 
 REVIEW_FIELDS = (*Nomination.CHECK_FIELDS, "site_check_note", "paper_no")
 PDF_LABELS = {"letter_pdf": "推荐函", "annex2_pdf": "附件2 汇总表"}
@@ -77,10 +78,21 @@ def save_formal_review(nomination, *, user, **fields):
         return _save(nomination, user, reason="形式审查")
 
 
+# The stamped paper a clerk uploads must show the current data: each carries the Annex 2 校验码
+# (the Annex 2 in its footer, the recommendation letter in its attachment line), which the clerk
+# types at upload. Per upload: the slate field keeping the confirmed sheet's digest, and where on
+# the paper the code is.
+STAMPED_CODE_FIELDS = {"letter_pdf": "letter_digest", "annex2_pdf": "annex2_digest"}
+CODE_PLACES = {
+    "letter_pdf": "盖章推荐函附件栏“服务型制造示范推荐汇总表（校验码 …）”中",
+    "annex2_pdf": "盖章附件2上（每页页脚）",
+}
+
+
 def upload_slate_pdf(*, user, campaign, city, field, uploaded, code=""):
     """Store a stamped scan as the slate's `field` ("letter_pdf" or "annex2_pdf").
 
-    The stamped Annex 2 must be the sheet of the current data: the clerk types the 校验码 printed on
+    Both stamped papers must show the current data: the clerk types the Annex 2 校验码 printed on
     the paper (`code`), which must be the current data's; the slate keeps that sheet's digest, and
     `submission_problems` refuses once the data no longer prints the same sheet. The file is stored
     under the city's lock, after every check: a refused write, or a request that dies waiting for
@@ -93,34 +105,56 @@ def upload_slate_pdf(*, user, campaign, city, field, uploaded, code=""):
         lock_city(campaign, city)
         ensure_entry_open(campaign, city)
         slate = _locked_slate(campaign, city, create=True)
-        if field == "annex2_pdf":
-            slate.annex2_digest = _confirmed_annex2_digest(campaign, city, slate, code)
+        digest_field = STAMPED_CODE_FIELDS[field]
+        setattr(slate, digest_field, confirmed_annex2_digest(campaign, city, slate, code, field=field))
         with stored_pdf(getattr(slate, field), uploaded, validated=True):
             _save_slate(slate, user, reason=f"上传{PDF_LABELS[field]}")
-            note = f"{PDF_LABELS[field]}：{display_name(uploaded, '')}"
-            if field == "annex2_pdf":
-                note += f"（校验码 {slate.annex2_code}）"
+            code = annex2.code_of_digest(getattr(slate, digest_field))
+            note = f"{PDF_LABELS[field]}：{display_name(uploaded, '')}（校验码 {code}）"
             _event(slate, SlateEvent.UPLOADED, user, note)
     return slate
 
 
-def _confirmed_annex2_digest(campaign, city, slate, code):
-    """The digest of the city's current Annex 2, once the clerk has typed its 校验码 from the paper."""
+def confirmed_annex2_digest(campaign, city, slate, code, *, field="annex2_pdf"):
+    """The digest of the city's current Annex 2, once the clerk has typed its 校验码 from the
+    stamped paper (`field` names which: the Annex 2 itself or the letter that lists it)."""
     digest = annex2.sheet_digest(annex2.city_sheet(campaign, city, slate=slate))
     current = annex2.code_of_digest(digest)
     typed = annex2.normalize_code(code)
+    label = PDF_LABELS[field]
     if not typed:
         raise ValidationError(
-            "请填写盖章附件2上印的校验码（每页页脚，8 位，形如 7K3M-Q9TX），确认盖章的是按当前数据下载的附件2。",
-            code="annex2_code_missing",
+            "请填写%(place)s印的附件2校验码（8 位，形如 7K3M-Q9TX），确认盖章的%(label)s是按当前数据下载的。",
+            code="annex2_code_missing", params={"place": CODE_PLACES[field], "label": label},
         )
     if typed != current:
         raise ValidationError(
-            "您填写的校验码 %(typed)s 与当前数据的附件2校验码 %(current)s 不一致：盖章的附件2不是按当前数据打印的"
-            "（下载后推荐对象或填报人又有改动）。请重新下载附件2，盖章后再上传。",
-            code="annex2_code_mismatch", params={"typed": typed, "current": current},
+            "您填写的校验码 %(typed)s 与当前数据的附件2校验码 %(current)s 不一致：盖章的%(label)s不是按当前数据打印的"
+            "（下载后推荐对象或填报人又有改动）。请重新下载%(label)s，盖章后再上传。",
+            code="annex2_code_mismatch", params={"typed": typed, "current": current, "label": label},
         )
     return digest
+
+
+def save_letter_number(*, user, campaign, city, letter_number):
+    """The 发文字号 the city's recommendation letter prints (清工信函〔2023〕12号), kept with its slate."""
+    ensure_may_enter(user, city)
+    letter_number = clean_letter_number(letter_number, campaign)
+    with transaction.atomic():
+        lock_city(campaign, city)
+        ensure_entry_open(campaign, city)
+        slate = _locked_slate(campaign, city, create=True)
+        slate.letter_number = letter_number
+        _save_slate(slate, user, reason="填写推荐函发文字号")
+    return slate
+
+
+def clean_letter_number(letter_number, campaign):
+    """The 发文字号 in its printed form; blank is allowed (the letter then leaves room to write it)."""
+    letter_number = normalize_letter_number(letter_number)
+    if letter_number:
+        validate_letter_number(letter_number, year=campaign.year)
+    return letter_number
 
 
 def submit_slate(*, user, campaign, city):
@@ -321,15 +355,18 @@ def unselect_for_ministry(nomination, *, user):
     return nomination
 
 
-def save_province_contact(*, user, campaign, filler_name, filler_phone):
-    """填报人 and 联系电话 printed on the province's own selection sheet for `campaign`."""
+def save_province_contact(*, user, campaign, filler_name, filler_phone, letter_number=""):
+    """填报人 and 联系电话 printed on the province's own selection sheet for `campaign`, and the
+    发文字号 of the department's recommendation letter to the ministry."""
     ensure_may_review(user)
     filler_name, filler_phone = clean_filler(filler_name, filler_phone)
+    letter_number = clean_letter_number(letter_number, campaign)
     with transaction.atomic():
         lock_province(campaign)  # two reviewers saving at once: one row, the last one wins
         contact = ProvinceContact.objects.select_for_update().filter(campaign=campaign).first()
         contact = contact or ProvinceContact(campaign=campaign)
         contact.filler_name, contact.filler_phone, contact.updated_by = filler_name, filler_phone, user
+        contact.letter_number = letter_number
         contact._history_user = user
         contact.save()
     return contact

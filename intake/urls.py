@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import evaluation, exports, imports, nominations, review, slate
 
@@ -32,6 +32,8 @@ urlpatterns = [
          name="province_selection_xlsx"),
     path("exports/province-selection.pdf", exports.province_selection_export, {"extension": "pdf"},
          name="province_selection_pdf"),
+    # The recommendation letters (推荐函) drafted from the Annex 2 data
+    path("", include("intake.letters.urls")),
     path("imports/annex2/", imports.annex2_import, name="annex2_import"),
     path("imports/annex2/confirm/", imports.annex2_import_confirm, name="annex2_import_confirm"),
     # Evaluation of the demonstration units of batches 1–4

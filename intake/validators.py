@@ -126,3 +126,41 @@ def validate_phone(value):
             "联系方式应为 11 位手机号（如 13800138000）或带区号的固定电话（如 020-83133359，分机可写在后面）。",
             code="phone",
         )
+
+
+# 发文字号 (GB/T 9704-2012 7.2.4): 机关代字, the year in 六角括号 〔〕, the serial number and 号,
+# e.g. 清工信函〔2023〕12号. A clerk types the brackets in whatever way the input method offers
+# (〔〕 [] （） () 【】); they are stored as 〔〕, the serial number without leading zeros.
+LETTER_NUMBER_RE = re.compile(
+    r"^(?P<agency>[\u4e00-\u9fff]{1,20})[〔\[（(【](?P<year>\d{4})[〕\]）)】](?P<serial>\d{1,5})号$"
+)
+LETTER_NUMBER_EXAMPLE = "清工信函〔2023〕12号"
+
+
+def normalize_letter_number(value):
+    """The 发文字号 in its printed form, or the folded text as typed when it has not that shape."""
+    typed = "".join((value or "").split())
+    # NFKC folds full-width digits and brackets (［２０２３］) but leaves 〔〕 and 【】 as they are.
+    folded = fold_width(typed)
+    match = LETTER_NUMBER_RE.match(folded)
+    if not match:
+        return folded
+    return f"{match['agency']}〔{match['year']}〕{int(match['serial'])}号"
+
+
+def validate_letter_number(value, *, year=None):
+    """A 发文字号 as `normalize_letter_number` returns it: 机关代字〔年份〕序号号; with `year`, the
+    year in brackets must be that one (a letter of this campaign)."""
+    match = LETTER_NUMBER_RE.match(value or "")
+    if not match or int(match["serial"]) == 0:
+        raise ValidationError(
+            "发文字号格式不正确：应为机关代字、六角括号〔〕内的四位年份、序号和“号”，例如 %(example)s。",
+            code="letter_number_shape", params={"example": LETTER_NUMBER_EXAMPLE},
+        )
+    if year is not None and int(match["year"]) != int(year):
+        raise ValidationError(
+            "发文字号中的年份 %(typed)s 与本批次年度 %(year)s 不一致，例如 %(example)s。",
+            code="letter_number_year",
+            params={"typed": match["year"], "year": year,
+                    "example": LETTER_NUMBER_EXAMPLE.replace("2023", str(year))},
+        )

@@ -82,3 +82,62 @@ def harfbuzz_subsetting():
     except Exception:  # noqa: BLE001 - any import failure means no
         return False
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+# --- The faces of an official letter (GB/T 9704-2012: 小标宋 titles, 仿宋_GB2312 text) ----------
+# They are not free: used when fontconfig finds them (install them from the department's licensed
+# copies, README "Fonts"), otherwise the letters are set in a free Kai face (closest to FangSong)
+# or the Song face the Annex 2 uses.
+OFFICIAL_TITLE_FAMILIES = ["方正小标宋简体", "方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05",
+                           "方正小标宋"]
+OFFICIAL_BODY_FAMILIES = ["仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "华文仿宋", "STFangsong"]
+FREE_BODY_FAMILIES = ["AR PL UKai CN", "AR PL UKai", "AR PL KaitiM GB"]
+# What the DOCX names: the clerk's own machine (WPS or Word) picks the face, and an office machine
+# has the official ones.
+DOCX_TITLE_FONT, DOCX_BODY_FONT = OFFICIAL_TITLE_FAMILIES[0], OFFICIAL_BODY_FAMILIES[0]
+
+
+@dataclass(frozen=True)
+class LetterFonts:
+    title: str  # family of the header and the title
+    body: str  # family of everything else
+    official: bool  # both are the official faces
+
+    def css(self, which):
+        """A CSS font-family list: the chosen face, then the Annex 2's fallbacks."""
+        family = self.title if which == "title" else self.body
+        return f'"{family}", ' + font_family_css(find_cjk_font())
+
+
+@lru_cache(maxsize=1)
+def installed_families():
+    """Every family name (all of a font's names, Chinese and English) fontconfig has for Chinese."""
+    try:
+        result = subprocess.run(
+            ["fc-list", "-f", "%{family}\n", ":lang=zh-cn:outline=true"],
+            capture_output=True, text=True, timeout=15, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(name.strip() for line in result.stdout.splitlines() for name in line.split(",") if name.strip())
+
+
+def _first(preferred, available):
+    return next((family for family in preferred if family in available), None)
+
+
+@lru_cache(maxsize=1)
+def letter_fonts():
+    """The letter's faces on this machine, or None when there is no CJK face at all."""
+    fallback = find_cjk_font()
+    if fallback is None:
+        return None
+    available = installed_families()
+    title = _first(OFFICIAL_TITLE_FAMILIES, available)
+    body = _first(OFFICIAL_BODY_FAMILIES, available)
+    official = bool(title and body)
+    return LetterFonts(
+        title=title or fallback.family,
+        body=body or _first(FREE_BODY_FAMILIES, available) or fallback.family,
+        official=official,
+    )

@@ -1,0 +1,48 @@
+"""Downloads of the drafted recommendation letters (推荐函)."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from .. import scoping, selectors
+from ..exports import CjkFontMissing, content_disposition
+from . import EXPORTS, content, pdf
+
+
+@require_safe
+def recommendation(request, extension):
+    """The city bureau's letter to the department: a clerk's own city (another city's `?city=` is a
+    404), any city for the province with `?city=<division code>`; `?campaign=<year>`."""
+    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    city = scoping.get_city_for_user(request.user, request.GET.get("city") or None)
+    if city is None:
+        raise Http404("请用 ?city=地市代码 指明哪个地市的推荐函。")
+    return _send(request, extension, content.city_letter(campaign, city), campaign)
+
+
+@require_safe
+def province(request, extension):
+    """The department's letter to the ministry's general office for its own selection (reviewers)."""
+    scoping.ensure_may_review(request.user)
+    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    return _send(request, extension, content.province_letter(campaign), campaign)
+
+
+def _send(request, extension, letter, campaign):
+    export = EXPORTS[extension]()
+    etag = f'"{extension}-{letter.digest()[:24]}-{pdf.fingerprint() if extension == "pdf" else "docx"}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        try:
+            filename, mimetype, data = export.render(letter)
+        except CjkFontMissing as exc:
+            messages.error(request, " ".join(exc.args))
+            return redirect(f"/?campaign={campaign.year}")
+        response = HttpResponse(data, content_type=mimetype)
+        response["Content-Disposition"] = content_disposition(filename, letter.ascii_filename(extension))
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
