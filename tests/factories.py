@@ -127,12 +127,13 @@ def annex2_code(username, campaign=None):
 
 
 def upload_stamped(username, field, campaign=None, code=None):
-    """A stamped scan through the service; the Annex 2 with the current data's 校验码 unless `code`."""
+    """A stamped scan through the service (the Annex 2, or the letter that lists it), confirmed with
+    the current data's 校验码 unless `code`."""
     from intake import review_services
 
     clerk = user(username)
     campaign = campaign or open_campaign()
-    if code is None and field == "annex2_pdf":
+    if code is None:
         code = annex2_code(username, campaign)
     return review_services.upload_slate_pdf(user=clerk, campaign=campaign, city=clerk.city, field=field,
                                             uploaded=pdf_upload(), code=code or "")

@@ -11,6 +11,7 @@ from functools import cache
 from importlib.metadata import version
 
 from django.template.loader import get_template, render_to_string
+from django.utils.html import format_html
 
 from ..exports.annex2_pdf import CjkFontMissing
 from ..exports.fonts import INSTALL_HINT, letter_fonts
@@ -29,12 +30,22 @@ def html(letter):
     signature_indent = max(4 * CHAR_PT + (text_width_pt(letter.date) - text_width_pt(letter.signature)) / 2, 0)
     return render_to_string(TEMPLATE, {
         "letter": letter,
+        "attachments": [_keep_code(line, letter.annex2_code) for line in letter.attachments],
         "title_font": fonts.css("title"),
         "body_font": fonts.css("body"),
         "signature_indent_pt": f"{signature_indent:.1f}",
         "attachment_indent_pt": f"{2 * CHAR_PT + text_width_pt('附件：', CHAR_PT):.1f}",
         "attachment_label_pt": f"{text_width_pt('附件：', CHAR_PT):.1f}",
     })
+
+
+def _keep_code(line, code):
+    """The attachment line with its 校验码 kept on one line (the code is typed from the paper)."""
+    marker = f"（校验码 {code}）"
+    before, found, after = line.partition(marker)
+    if not found:
+        return format_html("{}", line)
+    return format_html('{}<span class="keep">{}</span>{}', before, marker, after)
 
 
 def render_pdf(letter):

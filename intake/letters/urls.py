@@ -3,8 +3,8 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("letters/recommendation.docx", views.recommendation, {"extension": "docx"}, name="letter_docx"),
-    path("letters/recommendation.pdf", views.recommendation, {"extension": "pdf"}, name="letter_pdf"),
+    path("letters/recommendation.docx", views.recommendation, {"extension": "docx"}, name="recommendation_letter_docx"),
+    path("letters/recommendation.pdf", views.recommendation, {"extension": "pdf"}, name="recommendation_letter_pdf"),
     path("letters/province.docx", views.province, {"extension": "docx"}, name="province_letter_docx"),
     path("letters/province.pdf", views.province, {"extension": "pdf"}, name="province_letter_pdf"),
 ]
