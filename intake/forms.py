@@ -219,12 +219,17 @@ class SlateContactForm(forms.ModelForm):
 
 
 class ProvinceContactForm(SlateContactForm):
-    """The same two fields for the province's own selection sheet."""
+    """The same two fields for the province's own selection sheet, and the 发文字号 of the
+    department's recommendation letter (its shape judged by the service, with the campaign's year)."""
 
     class Meta:
         model = ProvinceContact
-        fields = ["filler_name", "filler_phone"]
+        fields = ["filler_name", "filler_phone", "letter_number"]
         field_classes = {"filler_phone": PhoneField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["filler_phone"].help_text = "印在附件2汇总表的表头和推荐函的附注。"
 
 
 
@@ -258,9 +263,18 @@ class FormalReviewForm(forms.Form):
 
 class SlateUploadForm(forms.Form):
     # Type, size and readability are judged by intake.uploads.validate_pdf in the service; the
-    # 校验码 (stamped Annex 2 only) by the service too, against the data under the city's lock.
+    # Annex 2 校验码 the stamped paper prints (the Annex 2, or the letter that lists it) by the service
+    # too, against the data under the city's lock.
     file = forms.FileField(label="PDF 文件", required=False)
-    code = forms.CharField(label="盖章附件2上的校验码", max_length=20, required=False)
+    code = forms.CharField(label="盖章材料上印的附件2校验码", max_length=20, required=False)
+
+
+class LetterNumberForm(forms.Form):
+    # The shape (机关代字〔年份〕序号号) is judged by the service, with the campaign's year.
+    letter_number = forms.CharField(
+        label="推荐函发文字号", max_length=40, required=False,
+        error_messages={"max_length": "发文字号不能超过 %(limit_value)d 个字符（现为 %(show_value)d 个）。"},
+    )
 
 
 class ReturnSlateForm(forms.Form):

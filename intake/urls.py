@@ -14,6 +14,7 @@ urlpatterns = [
     path("slate/", slate.slate_page, name="slate"),
     path("slate/upload/<slug:kind>/", slate.slate_upload, name="slate_upload"),
     path("slate/submit/", slate.slate_submit, name="slate_submit"),
+    path("slate/letter-number/", slate.slate_letter_number, name="slate_letter_number"),
     path("slates/<str:code>/<slug:kind>.pdf", slate.slate_file, name="slate_file"),
     path("nominations/<int:pk>/review/", slate.formal_review, name="nomination_review"),
     path("nominations/<int:pk>/reject/", review.nomination_reject, name="nomination_reject"),

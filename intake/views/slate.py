@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import review_selectors, review_services, scoping, selectors, services
-from ..forms import FormalReviewForm, SlateUploadForm
+from ..forms import FormalReviewForm, LetterNumberForm, SlateUploadForm
 from ..models import Nomination, Slate
 from ..uploads import pdf_response
 from .confirm import confirmation_page, confirmed
@@ -112,6 +112,32 @@ def slate_upload(request, kind):
         _error_messages(request, exc)
     else:
         messages.success(request, f"已上传{review_services.PDF_LABELS[field]}。")
+    return redirect(_slate_url(campaign))
+
+
+@require_POST
+def slate_letter_number(request):
+    """The 发文字号 the drafted recommendation letter prints."""
+    _city_staff_only(request.user)
+    campaign = selectors.get_campaign(request.POST.get("campaign"))
+    form = LetterNumberForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_slate_url(campaign))
+    try:
+        slate = review_services.save_letter_number(
+            user=request.user, campaign=campaign, city=request.user.city,
+            letter_number=form.cleaned_data["letter_number"],
+        )
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        if slate.letter_number:
+            messages.success(request, f"已保存推荐函发文字号 {slate.letter_number}，重新下载的推荐函会印上它。")
+        else:
+            messages.success(request, "已清除推荐函发文字号，推荐函上留空待填。")
     return redirect(_slate_url(campaign))
 
 
