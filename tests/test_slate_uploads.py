@@ -15,11 +15,11 @@ def stored_files():
     return [os.path.join(d, f) for d, _, files in os.walk(root) for f in files] if os.path.exists(root) else []
 
 
-def upload(client, kind="letter", name="推荐函.pdf", content=None, code=None):
-    """The stamped Annex 2 with the 校验码 of the current data unless `code` says otherwise."""
+def upload(client, kind="letter", name="推荐函.pdf", content=None, code=None, username="qingyuan"):
+    """The stamped paper (the Annex 2, or the letter listing it) with the 校验码 of the current data
+    unless `code` says otherwise."""
     data = {"campaign": open_campaign().year, "file": pdf_upload(name, content)}
-    if kind == "annex2":
-        data["code"] = annex2_code("qingyuan") if code is None else code
+    data["code"] = annex2_code(username) if code is None else code
     return client.post(f"/slate/upload/{kind}/", data, follow=True)
 
 
@@ -33,7 +33,8 @@ def test_upload_is_stored_privately_and_recorded(client_for):
     path = stored_files()[0]
     assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT)) and not path.startswith(str(settings.STATIC_ROOT))
     event = SlateEvent.objects.get()
-    assert (event.kind, event.actor.username, event.note) == ("uploaded", "qingyuan", "推荐函：推荐函.pdf")
+    code = annex2_code("qingyuan")
+    assert (event.kind, event.actor.username, event.note) == ("uploaded", "qingyuan", f"推荐函：推荐函.pdf（校验码 {code}）")
     assert slate.history.first().history_user.username == "qingyuan"
 
 
@@ -91,7 +92,7 @@ def test_unknown_kind_and_province_upload(client_for):
 
 
 def test_download_scoping(client_for):
-    upload(client_for("huizhou"))
+    upload(client_for("huizhou"), username="huizhou")
     year = open_campaign().year
     own = client_for("huizhou").get(f"/slates/441300/letter.pdf?campaign={year}")
     assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
@@ -123,7 +124,7 @@ def test_a_pdf_that_runs_javascript_is_refused_with_the_reason(client_for):
 
 
 def test_stored_files_are_sent_as_downloads_a_browser_will_not_run(client_for):
-    upload(client_for("huizhou"))
+    upload(client_for("huizhou"), username="huizhou")
     response = client_for("province").get(f"/slates/441300/letter.pdf?campaign={open_campaign().year}")
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -136,4 +137,4 @@ def test_stored_files_are_sent_as_downloads_a_browser_will_not_run(client_for):
 ])
 def test_only_a_cleaned_file_name_is_kept(client_for, name):
     upload(client_for("qingyuan"), name=name)
-    assert SlateEvent.objects.get().note == "推荐函：推荐函.pdf"
+    assert SlateEvent.objects.get().note == f"推荐函：推荐函.pdf（校验码 {annex2_code('qingyuan')}）"
