@@ -5,14 +5,14 @@ from django.core.checks import Error, Tags, Warning, register
 
 @register()
 def cjk_font_installed(app_configs=None, **kwargs):
-    """Without a font that has Chinese glyphs, WeasyPrint still makes the Annex 2 PDF, with every
-    character an empty box: say so before anyone downloads one."""
+    """Without a font that has Chinese glyphs, WeasyPrint still makes the Annex 2 PDF and the
+    recommendation letter's, with every character an empty box: say so before anyone downloads one."""
     from .exports.fonts import INSTALL_HINT, find_cjk_font, harfbuzz_subsetting
 
     problems = []
     if find_cjk_font() is None:
         problems.append(Warning(
-            "没有找到中文字体：附件2 PDF 无法生成（否则汉字会显示为空白方框）。",
+            "没有找到中文字体：附件2 和推荐函的 PDF 无法生成（否则汉字会显示为空白方框）。",
             hint=INSTALL_HINT, id="intake.W001",
         ))
     elif not harfbuzz_subsetting():

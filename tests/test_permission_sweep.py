@@ -120,6 +120,15 @@ BUILDERS = {
 }
 
 
+# Routes that name a city by `?city=<division code>` rather than in the path (the sweep above
+# requests them without it, so each role gets its own city's or a 404): another city's code must be
+# a 404, the owner's and the province's a 200. Province-only routes (the province's own selection
+# and letter) take no city and are swept above like any other.
+CITY_QUERY_ROUTES = [
+    "annex2_xlsx", "annex2_pdf", "recommendation_letter_docx", "recommendation_letter_pdf",
+]
+
+
 @dataclass
 class Route:
     pattern: str  # the full pattern, as in the URL configuration
@@ -374,3 +383,24 @@ def test_admin_is_not_for_city_staff(world):
     response = client.get("/admin/intake/nomination/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     assert settings.LOGIN_URL == "login"
+
+
+@pytest.mark.parametrize("name", CITY_QUERY_ROUTES)
+def test_a_city_named_in_the_query_is_scoped(world, name):
+    from django.urls import reverse
+
+    w, markers = world
+    url = f"{reverse(name)}?city={w.city_a.code}"
+    expected = {None: 302, OTHER: 404, "auditor": None, OWNER: 200, "province": 200, "admin": 200}
+    for username, status in expected.items():
+        client = Client(raise_request_exception=False)
+        if username:
+            client.force_login(user(username))
+        response = client.get(url)
+        if status is None:  # the auditor: refused or sent to its own pages, never the data
+            assert response.status_code in (302, 403, 404), (url, username, response.status_code)
+        else:
+            assert response.status_code == status, (url, username, response.status_code)
+        if status != 200:
+            body = response.content.decode("utf-8", "replace")
+            assert not [m for m in markers if m in body], (url, username)

@@ -217,3 +217,41 @@ def test_province_letter_read_back(client_for, seeded, extension):
     assert f"粤工信生产合作函〔{campaign.year}〕30号" in flat
     assert "（联系人：王五，联系电话：020-83133359）" in flat
     assert YEAR_DATE.search(flat)
+
+
+# --- Fonts --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_font_caches():
+    from intake.exports import fonts
+
+    cached = (fonts.letter_fonts, fonts.installed_families, fonts.find_cjk_font, pdf.fingerprint)
+    for function in cached:
+        function.cache_clear()
+    yield fonts
+    for function in cached:  # the originals, whatever a test put in their place
+        function.cache_clear()
+
+
+def test_official_faces_are_used_when_installed(monkeypatch, fresh_font_caches):
+    fonts = fresh_font_caches
+    monkeypatch.setattr(fonts, "installed_families",
+                        lambda: frozenset({"AR PL UMing CN", "方正小标宋简体", "FZXiaoBiaoSong-B05S", "仿宋_GB2312"}))
+    chosen = fonts.letter_fonts()
+    assert (chosen.title, chosen.body, chosen.official) == ("方正小标宋简体", "仿宋_GB2312", True)
+    assert chosen.css("body").startswith('"仿宋_GB2312", "AR PL UMing CN"')
+
+
+def test_free_faces_otherwise(monkeypatch, fresh_font_caches):
+    fonts = fresh_font_caches
+    monkeypatch.setattr(fonts, "installed_families", lambda: frozenset({"AR PL UMing CN", "AR PL UKai CN"}))
+    chosen = fonts.letter_fonts()
+    assert (chosen.title, chosen.body, chosen.official) == ("AR PL UMing CN", "AR PL UKai CN", False)
+
+
+def test_no_cjk_face_no_pdf_but_a_message(client_for, monkeypatch, fresh_font_caches, seeded):
+    monkeypatch.setattr(fresh_font_caches, "find_cjk_font", lambda: None)
+    response = client_for("qingyuan").get("/letters/recommendation.pdf", follow=True)
+    assert "没有找到中文字体，无法生成推荐函 PDF" in response.content.decode()
+    assert client_for("qingyuan").get("/letters/recommendation.docx").status_code == 200  # WPS sets its own

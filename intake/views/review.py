@@ -94,9 +94,10 @@ def slate_accept(request, code):
             request, title=f"确认受理{city.name}的推荐材料", confirm_label="确认受理",
             cancel_url=_review_url(campaign, city),
             lines=[f"{campaign.name}：受理后不能再退回该市修改；个别推荐对象不符合要求的，可对其“不予受理”。"],
-            warnings=[] if stamped.matches else [
-                f"盖章附件2的校验码（{stamped.stamped_code or '未确认'}）与当前数据（{stamped.current_code}）不一致："
+            warnings=[
+                f"{label}的校验码（{paper.stamped_code or '未确认'}）与当前数据（{paper.current_code}）不一致："
                 "纸质盖章件不是按当前数据打印的。"
+                for label, paper in (("盖章附件2", stamped), ("盖章推荐函", stamped.letter)) if not paper.matches
             ],
         )
     try:
