@@ -83,10 +83,8 @@ def save_formal_review(nomination, *, user, **fields):
 # types at upload. Per upload: the slate field keeping the confirmed sheet's digest, and where on
 # the paper the code is.
 STAMPED_CODE_FIELDS = {"letter_pdf": "letter_digest", "annex2_pdf": "annex2_digest"}
-CODE_PLACES = {
-    "letter_pdf": "盖章推荐函附件栏“服务型制造示范推荐汇总表（校验码 …）”中",
-    "annex2_pdf": "盖章附件2上（每页页脚）",
-}
+STAMPED_PAPERS = {"letter_pdf": "推荐函", "annex2_pdf": "附件2"}
+CODE_PLACES = {"letter_pdf": "附件栏“服务型制造示范推荐汇总表（校验码 …）”中", "annex2_pdf": "每页页脚"}
 
 
 def upload_slate_pdf(*, user, campaign, city, field, uploaded, code=""):
@@ -121,10 +119,10 @@ def confirmed_annex2_digest(campaign, city, slate, code, *, field="annex2_pdf"):
     digest = annex2.sheet_digest(annex2.city_sheet(campaign, city, slate=slate))
     current = annex2.code_of_digest(digest)
     typed = annex2.normalize_code(code)
-    label = PDF_LABELS[field]
+    label = STAMPED_PAPERS[field]
     if not typed:
         raise ValidationError(
-            "请填写%(place)s印的附件2校验码（8 位，形如 7K3M-Q9TX），确认盖章的%(label)s是按当前数据下载的。",
+            "请填写盖章%(label)s上印的校验码（%(place)s，8 位，形如 7K3M-Q9TX），确认盖章的是按当前数据下载的%(label)s。",
             code="annex2_code_missing", params={"place": CODE_PLACES[field], "label": label},
         )
     if typed != current:

@@ -167,12 +167,15 @@ def test_a_change_after_the_upload_is_refused_with_both_codes(client_for):
     stamped = current()
     services.update_nomination(n, user=user("qingyuan"), contact_phone="020-83133359")  # the example
     message = f"盖章的附件2（校验码 {stamped}）与当前数据不一致（现为 {current()}），请重新下载、盖章并上传。"
+    letter = (f"盖章推荐函所列附件2的校验码（{stamped}）与当前数据不一致（现为 {current()}），"
+              "请重新下载推荐函、盖章并上传。")
     page = client_for("qingyuan").get("/slate/").content.decode()
-    assert message in page and "检查通过" not in page
+    assert message in page and letter in page and "检查通过" not in page
     with pytest.raises(SubmissionRefused) as refused:
         submit("qingyuan")
-    assert refused.value.messages == [message]
+    assert refused.value.messages == [letter, message]
     upload_stamped("qingyuan", "annex2_pdf")  # downloaded, stamped and uploaded again
+    upload_stamped("qingyuan", "letter_pdf")  # the letter lists the Annex 2 by its code: the same
     assert submit("qingyuan").status == Slate.SUBMITTED
 
 
@@ -187,8 +190,9 @@ def test_after_a_return_with_a_nominee_rejected_the_city_stamps_again(client_for
     review_services.return_slate(user=province, campaign=open_campaign(), city=city("qingyuan"), reason="请重新盖章")
     with pytest.raises(SubmissionRefused) as refused:
         submit("qingyuan")
-    assert {e.code for e in refused.value.error_list} == {"annex2_mismatch"}
+    assert {e.code for e in refused.value.error_list} == {"annex2_mismatch", "letter_mismatch"}
     upload_stamped("qingyuan", "annex2_pdf")
+    upload_stamped("qingyuan", "letter_pdf")
     assert submit("qingyuan").status == Slate.SUBMITTED
     page = client_for("province").get("/review/441800/").content.decode()
     assert 'data-annex2="match"' in page and current() in page

@@ -18,7 +18,7 @@ from django_otp.oath import TOTP
 from intake.accounts import twofactor
 from intake.audit.purge import purge
 from intake.models import SecurityEvent
-from tests.factories import nominate, open_campaign, pdf_upload, ready_slate, user
+from tests.factories import annex2_code, nominate, open_campaign, pdf_upload, ready_slate, user
 
 ADDRESS = "127.0.0.1"
 COVERED = set()
@@ -132,7 +132,7 @@ def test_downloads_say_who_which_city_campaign_and_format(client_for):
 @covers(SecurityEvent.UPLOAD)
 def test_uploads_accepted_and_refused(client_for):
     clerk = client_for("qingyuan")
-    clerk.post("/slate/upload/letter/", {"file": pdf_upload("盖章推荐函.pdf")})
+    clerk.post("/slate/upload/letter/", {"file": pdf_upload("盖章推荐函.pdf"), "code": annex2_code("qingyuan")})
     entry = latest(SecurityEvent.UPLOAD)
     assert entry.outcome == "success" and "盖章推荐函.pdf" in entry.detail and entry.city.slug == "qingyuan"
     clerk.post("/slate/upload/letter/", {"file": pdf_upload("假的.pdf", content=b"not a pdf")})

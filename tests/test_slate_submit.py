@@ -67,8 +67,8 @@ def test_failed_check(ready):
 
 def test_check_not_done(ready):
     nominate("qingyuan", "platform_shared")
-    # A nominee entered after the stamped Annex 2 was uploaded: the paper no longer matches either.
-    assert refusal_codes() == {"check_pending", "paper_no_missing", "annex2_mismatch"}
+    # A nominee entered after the stamped Annex 2 and letter were uploaded: the papers no longer match either.
+    assert refusal_codes() == {"check_pending", "paper_no_missing", "annex2_mismatch", "letter_mismatch"}
 
 
 def test_number_mismatch(ready):
@@ -209,11 +209,12 @@ def test_return_unfreezes_and_resubmission_works(client_for, ready):
     services.update_nomination(ready[0], user=user("qingyuan"), name="改正后的名称")  # editable again
     new = nominate("qingyuan", "enterprise")
     review(new)
-    assert refusal_codes() == {"annex2_mismatch"}  # the stamped sheet lists the old data
+    assert refusal_codes() == {"annex2_mismatch", "letter_mismatch"}  # the stamped papers list the old data
     upload_stamped("qingyuan", "annex2_pdf")  # downloaded again, stamped, uploaded
+    upload_stamped("qingyuan", "letter_pdf")
     assert submit("qingyuan").status == Slate.SUBMITTED
     assert list(slate.events.values_list("kind", flat=True)) == ["uploaded", "uploaded", "submitted", "returned",
-                                                                 "uploaded", "submitted"]
+                                                                 "uploaded", "uploaded", "submitted"]
 
 
 def test_accepted_slate_stays_frozen(ready):

@@ -46,7 +46,7 @@ def test_the_code_printed_on_the_letter_is_accepted(client_for, nominee):
 
 def test_no_code_is_refused_and_nothing_kept(client_for, nominee):
     page = post_letter(client_for("qingyuan"), "")
-    assert "请填写盖章推荐函附件栏" in page and "印的附件2校验码" in page
+    assert "请填写盖章推荐函上印的校验码（附件栏“服务型制造示范推荐汇总表（校验码 …）”中" in page
     assert not Slate.objects.filter(city__slug="qingyuan").exclude(letter_pdf="").exists()
     assert not stored_files()
 
