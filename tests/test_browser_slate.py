@@ -49,12 +49,13 @@ def test_city_submits_its_slate_and_the_province_accepts_it(seeded, site, tmp_pa
     scan.write_bytes(pdf_bytes())
     for kind in ("letter", "annex2"):
         page.set_input_files(f"#upload-{kind} input[type=file]", str(scan))
-        if kind == "annex2":
-            page.fill("#upload-annex2 input[name=code]", printed.removeprefix("校验码：").lower())  # as typed
+        # The same code on both papers: the letter lists the Annex 2 by it.
+        page.fill(f"#upload-{kind} input[name=code]", printed.removeprefix("校验码：").lower())  # as typed
         page.click(f"#upload-{kind} button[type=submit]")
         page.wait_for_load_state()
     assert page.locator("#problems-none").count() == 1, page.inner_text("main")
     assert page.locator("[data-annex2=match]").count() == 1
+    assert page.locator("[data-letter=match]").count() == 1
 
     page.click("button:has-text('提交省工业和信息化厅')")
     page.wait_for_load_state()

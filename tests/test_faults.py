@@ -38,6 +38,7 @@ from intake.models import (
 from tests.annex2_helpers import official_form
 from tests.factories import (
     accepted,
+    annex2_code,
     city,
     credit_code,
     nominate,
@@ -102,7 +103,7 @@ def _formal_review(ctx, client):
 
 
 def _upload(ctx, client):
-    return "/slate/upload/letter/", {"file": pdf_upload()}
+    return "/slate/upload/letter/", {"file": pdf_upload(), "code": annex2_code("qingyuan")}
 
 
 def _submit(ctx, client):

@@ -38,6 +38,7 @@ from intake.evaluation.forms import EvaluationStateForm, ExtensionForm, Recognis
 from intake.forms import (
     Annex2ImportForm,
     FormalReviewForm,
+    LetterNumberForm,
     NominationFilterForm,
     NominationForm,
     ProvinceContactForm,
@@ -201,6 +202,8 @@ TARGETS = {
                             lambda c: FormalReviewForm(nomination=c["own"])),
     "slate-upload": Target(SlateUploadForm, lambda c: "/slate/upload/letter/", lambda c: SlateUploadForm(),
                            extra=(CAMPAIGN,)),
+    "letter-number": Target(LetterNumberForm, lambda c: "/slate/letter-number/", lambda c: LetterNumberForm(),
+                            extra=(CAMPAIGN,)),
     "slate-upload-annex2": Target(SlateUploadForm, lambda c: "/slate/upload/annex2/", lambda c: SlateUploadForm(),
                                   extra=(CAMPAIGN, ("code", ["7K3M-Q9TX", "ＯＯＯＯ-ＩＩＩＩ", "校验码：", "0" * 40]))),
     # The admin's extension form (a ModelForm of the admin, with its split date and time inputs)
