@@ -690,7 +690,8 @@ class ProvinceContact(models.Model):
     filler_name = models.CharField("填报人", max_length=50)
     filler_phone = models.CharField("联系电话", max_length=30, validators=[validate_phone])
     letter_number = models.CharField(
-        "推荐函发文字号", max_length=40, blank=True, help_text="例如 粤工信生产合作函〔2023〕12号；印在致工业和信息化部办公厅的推荐函上。"
+        "推荐函发文字号", max_length=40, blank=True,
+        help_text="例如 粤工信生产合作函〔2023〕12号；印在致工业和信息化部办公厅的推荐函上。",
     )
     updated_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name="最后修改人")
     updated_at = models.DateTimeField("修改时间", auto_now=True)

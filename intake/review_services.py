@@ -122,7 +122,8 @@ def confirmed_annex2_digest(campaign, city, slate, code, *, field="annex2_pdf"):
     label = STAMPED_PAPERS[field]
     if not typed:
         raise ValidationError(
-            "请填写盖章%(label)s上印的校验码（%(place)s，8 位，形如 7K3M-Q9TX），确认盖章的是按当前数据下载的%(label)s。",
+            "请填写盖章%(label)s上印的校验码（%(place)s，8 位，形如 7K3M-Q9TX），"
+            "确认盖章的是按当前数据下载的%(label)s。",
             code="annex2_code_missing", params={"place": CODE_PLACES[field], "label": label},
         )
     if typed != current:

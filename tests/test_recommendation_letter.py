@@ -10,8 +10,8 @@ import subprocess
 from datetime import date
 
 import pytest
-from docx import Document
 from django.utils import timezone
+from docx import Document
 
 from intake import annex2, review_services, services
 from intake.letters import content, docx, pdf
@@ -169,7 +169,8 @@ def test_province_names_the_city(client_for, qingyuan_nominees):
     assert province.get("/letters/recommendation.docx").status_code == 404  # which city?
     response = province.get("/letters/recommendation.docx?city=441800")
     assert response.status_code == 200 and "清远甲制造有限公司" in docx_text(response.content)
-    assert province.get("/letters/recommendation.docx?city=440300").status_code == 404  # Shenzhen recommends nobody here
+    # Shenzhen recommends nobody here
+    assert province.get("/letters/recommendation.docx?city=440300").status_code == 404
 
 
 def test_anonymous_logs_in_and_auditor_is_refused(client, client_for, qingyuan_nominees):

@@ -34,7 +34,8 @@ def test_upload_is_stored_privately_and_recorded(client_for):
     assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT)) and not path.startswith(str(settings.STATIC_ROOT))
     event = SlateEvent.objects.get()
     code = annex2_code("qingyuan")
-    assert (event.kind, event.actor.username, event.note) == ("uploaded", "qingyuan", f"推荐函：推荐函.pdf（校验码 {code}）")
+    note = f"推荐函：推荐函.pdf（校验码 {code}）"
+    assert (event.kind, event.actor.username, event.note) == ("uploaded", "qingyuan", note)
     assert slate.history.first().history_user.username == "qingyuan"
 
 
