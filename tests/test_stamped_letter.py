@@ -41,7 +41,9 @@ def test_the_code_printed_on_the_letter_is_accepted(client_for, nominee):
     slate = Slate.objects.get(city__slug="qingyuan")
     assert slate.letter_code == code and slate.letter_pdf
     assert SlateEvent.objects.get().note == f"推荐函：盖章推荐函.pdf（校验码 {code}）"
-    assert 'data-letter="match"' in clerk.get("/slate/").content.decode()
+    slate_page = clerk.get("/slate/").content.decode()
+    assert 'data-letter="match"' in slate_page
+    assert 'id="letter-docx"' in slate_page and 'id="letter-pdf"' in slate_page  # beside the Annex 2's
 
 
 def test_no_code_is_refused_and_nothing_kept(client_for, nominee):
