@@ -46,7 +46,7 @@ def assemble(parts, titles, stamp=None):
             page.merge_page(numbers)
     for title, start in zip(titles, starts, strict=True):
         if title:
-            writer.add_outline_item(title, start)
+            writer.add_outline_item(title=title, page_number=start)
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()
     writer.write(out)
