@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "captcha",
+    "django_tasks",  # Django's tasks framework (backport): heavy exports are rendered off the request path
+    "django_tasks_db",  # its database backend: the queue lives in our own database, no broker
     "intake",
     "quotas",
 ]
@@ -229,6 +231,28 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Heavy documents (the province-wide Annex 2 PDF, intake/renders/) are rendered by a background worker,
+# `manage.py render_worker` (`make run` starts it beside the web server), from a queue in the database.
+# RENDER_CONCURRENCY: renders at a time per worker (each spreads its parts over RENDER_PROCESSES
+# processes, at most the machine's cores). TASKS_IMMEDIATE=1 renders inside the request instead (no
+# worker; for a quick local try only).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("TASKS_IMMEDIATE")
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default", "renders"],
+    }
+}
+RENDER_CONCURRENCY = env_int("RENDER_CONCURRENCY", 1, minimum=1)
+RENDER_PROCESSES = env_int("RENDER_PROCESSES", os.cpu_count() or 1)
+# A render waiting this long without a worker taking it: the waiting page says the worker may be down.
+RENDER_STALL_SECONDS = env_int("RENDER_STALL_SECONDS", 120, minimum=10)
+# Files of renders superseded by a newer one of the same document are pruned after this many days.
+RENDER_KEEP_DAYS = env_int("RENDER_KEEP_DAYS", 30)
 
 # The admin's "revert to this version" is off for every model (intake/admin_base.py refuses its
 # POST as well; this hides the button).

@@ -339,3 +339,10 @@ if admin.site.is_registered(AccessAttempt):
                                (AccessFailureLog, AccessFailureLogAdmin)):
         admin.site.unregister(model)
         admin.site.register(model, model_admin)
+
+# The render queue (django-tasks' database backend) is machinery, not a record anyone edits: what was
+# rendered, when and with which 校验码 is the `Render` table, kept by the worker.
+from django_tasks_db.models import DBTaskResult  # noqa: E402
+
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)

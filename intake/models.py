@@ -843,3 +843,54 @@ class ImportPreview(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.source}"
+
+
+# Heavy documents rendered by the background worker
+# ---------------------------------------------------------------------------------------------
+
+
+class Render(models.Model):
+    """One document rendered off the request path (`intake/renders/`): the province-wide Annex 2 PDF
+    and any other export registered as a render kind.
+
+    A row per kind and digest of exactly what the document prints: the same data is rendered once,
+    and a download of unchanged data is the stored file. Rows are never deleted; the files of old
+    renders may be pruned (`pruned_at`), the row keeps what it was (校验码, time, size)."""
+
+    QUEUED, RUNNING, DONE, FAILED, SUPERSEDED = "queued", "running", "done", "failed", "superseded"
+    STATUS_CHOICES = [
+        (QUEUED, "排队中"), (RUNNING, "生成中"), (DONE, "已生成"), (FAILED, "生成失败"),
+        (SUPERSEDED, "数据已变化，改为生成新版本"),
+    ]
+
+    kind = models.CharField("文件类型", max_length=40)
+    scope = models.CharField("文件范围", max_length=100, help_text="同一类文件的同一范围（如年度、是否含全部地市）")
+    digest = models.CharField("内容摘要", max_length=64)
+    params = models.JSONField("参数", default=dict)
+    status = models.CharField("状态", max_length=12, choices=STATUS_CHOICES, default=QUEUED)
+    code = models.CharField("校验码", max_length=9, blank=True)
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    file = models.FileField("文件", upload_to="renders/documents/", max_length=200, blank=True)
+    size = models.PositiveIntegerField("字节数", default=0)
+    pages = models.PositiveIntegerField("页数", default=0)
+    parts_total = models.PositiveIntegerField("分册数", default=0)
+    parts_rendered = models.PositiveIntegerField("本次生成的分册数", default=0)
+    error = models.TextField("错误", blank=True)
+    successor = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name="改为生成的版本")
+    requested_at = models.DateTimeField("请求时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True, db_index=True)
+    pruned_at = models.DateTimeField("文件清理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台生成的文件"
+        constraints = [models.UniqueConstraint(fields=["kind", "digest"], name="one_render_per_kind_and_digest")]
+        indexes = [models.Index(fields=["kind", "scope", "status", "finished_at"], name="render_latest_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.scope} {self.code or self.digest[:8]}（{self.get_status_display()}）"
+
+    @property
+    def is_done(self):
+        return self.status == self.DONE and bool(self.file) and self.pruned_at is None

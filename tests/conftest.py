@@ -32,6 +32,10 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_MAX_AGE_DAYS = 0
     settings.CAPTCHA_AFTER_FAILURES = 10_000
     settings.PROXY_COUNT = 0
+    # Renders run inside the request (no worker needed); the tests of the worker itself switch to
+    # the database backend (tests/test_renders.py).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": ["default", "renders"]}}
     # Exports cached by one test must not answer another's (intake/exports/base.py:render_cached).
     from django.core.cache import cache
 

@@ -25,6 +25,8 @@ from .base import Annex2Export
 from .fonts import INSTALL_HINT, find_cjk_font, font_family_css
 
 TEMPLATE = "intake/annex2/pdf.html"
+PAGES_TEMPLATE = "intake/annex2/_pages.css"
+PAGE_NUMBERS_TEMPLATE = "intake/annex2/page_numbers.html"
 
 
 class CjkFontMissing(ImproperlyConfigured):
@@ -38,8 +40,11 @@ class Annex2Pdf(Annex2Export):
     mimetype = "application/pdf"
     library = "weasyprint"
 
-    def html(self, sheets, summary=None):
-        """The HTML WeasyPrint lays out (public so that benchmarks and tests can look at it)."""
+    def html(self, sheets, summary=None, *, page_numbers=True, attached=None):
+        """The HTML WeasyPrint lays out (public so that benchmarks and tests can look at it).
+        `page_numbers=False` leaves the page numbers out, for a part of an assembled document whose
+        numbers are laid over it afterwards (`intake/renders/annex2.py`); `attached` is the number of
+        sheets the 汇总 says follow it (default: those of `sheets`)."""
         font = find_cjk_font()
         if font is None:
             raise CjkFontMissing(f"没有找到中文字体，无法生成 PDF（汉字会显示为空白方框）。{INSTALL_HINT}")
@@ -52,6 +57,16 @@ class Annex2Pdf(Annex2Export):
             "title": annex2.TITLE,
             "note": annex2.NOTE,
             "empty_text": annex2.EMPTY_TABLE_TEXT,
+            "page_numbers": page_numbers,
+            "attached": len(sheets) if attached is None else attached,
+        })
+
+    def page_numbers_html(self, orientations):
+        """Pages carrying only their numbers (第 n 页，共 m 页), landscape where `orientations` says
+        so, in the same geometry as `html`: laid over an assembled document's pages."""
+        font = find_cjk_font()
+        return render_to_string(PAGE_NUMBERS_TEMPLATE, {
+            "orientations": orientations, "font_family": font_family_css(font), "page_numbers": True,
         })
 
     def render_bytes(self, sheets, summary):
@@ -61,9 +76,11 @@ class Annex2Pdf(Annex2Export):
 
     def fingerprint(self):
         # The template and the font decide the output as much as the code and the data do.
-        template = get_template(TEMPLATE)
-        source = getattr(getattr(template, "template", None), "source", "")
-        digest = hashlib.sha256(f"{source}|{find_cjk_font()}".encode()).hexdigest()[:16]
+        sources = []
+        for name in (TEMPLATE, PAGES_TEMPLATE, PAGE_NUMBERS_TEMPLATE):
+            template = get_template(name)
+            sources.append(getattr(getattr(template, "template", None), "source", ""))
+        digest = hashlib.sha256(f"{'|'.join(sources)}|{find_cjk_font()}".encode()).hexdigest()[:16]
         return f"{super().fingerprint()}-{digest}"
 
 

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_safe
 
 from .. import annex2, review_selectors, scoping, selectors
 from ..exports import EXPORTS, CjkFontMissing, content_disposition, render_cached
+from ..renders.annex2 import PROVINCE_ANNEX2_PDF
+from .renders import serve_or_wait
 
 
 @require_safe
@@ -15,12 +17,21 @@ def annex2_export(request, extension):
     """`?city=<division code>` (a clerk's own city whatever is asked: another city is a 404),
     `?campaign=<year>` (default: the current one). The province-wide PDF prints the sheets of the
     cities with nominations only (the 汇总 lists the others as 未推荐), every city's with `?all=1`;
-    the workbook always has every city's sheet."""
+    the workbook always has every city's sheet.
+
+    One city's sheet (PDF or XLSX) and the workbook are rendered here: about a tenth of a second,
+    cached on their data (`render_cached`), as cheap as a page, and what a clerk downloads again and
+    again while entering. The province-wide PDF takes seconds of CPU: the background worker renders
+    it (`intake/renders/`)."""
     export = EXPORTS[extension]()
     campaign = selectors.get_campaign(request.GET.get("campaign"))
     city = scoping.get_city_for_user(request.user, request.GET.get("city") or None)
     if city is not None:
         sheets, summary = [annex2.city_sheet(campaign, city)], None
+    elif extension == "pdf" and PROVINCE_ANNEX2_PDF.allowed(request.user, {}):
+        # Rendered by the background worker, never here: the stored render of the same data at
+        # once, else a page that waits for it and offers the previous version.
+        return _province_pdf(request, campaign)
     else:
         province = annex2.province_annex2(campaign, scoping.visible_cities(request.user))
         every_city = extension != "pdf" or request.GET.get("all") == "1"
@@ -51,3 +62,13 @@ def _send(request, export, campaign, sheets, summary):
     response["ETag"] = result.etag
     patch_cache_control(response, private=True, no_cache=True)
     return response
+
+
+def _province_pdf(request, campaign):
+    from ..exports.annex2_pdf import find_cjk_font
+    from ..exports.fonts import INSTALL_HINT
+
+    if find_cjk_font() is None:  # the worker would fail the same way: say it here
+        messages.error(request, f"没有找到中文字体，无法生成 PDF（汉字会显示为空白方框）。{INSTALL_HINT}")
+        return redirect(f"/?campaign={campaign.year}")
+    return serve_or_wait(request, PROVINCE_ANNEX2_PDF, {"campaign": campaign.year, "all": request.GET.get("all") == "1"})

@@ -1,0 +1,186 @@
+"""Writes of renders: a request queues a document (`request_render`), the worker renders it
+(`run_render`), stored parts are reused (`stored_part`), old files are pruned (`prune_files`)."""
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import Render
+from . import kinds, pool
+
+logger = logging.getLogger(__name__)
+# A render marked as running for this long belongs to a worker that died: it may be queued again.
+RUNNING_GIVEN_UP = timedelta(minutes=10)
+REQUEUEABLE = (Render.FAILED, Render.SUPERSEDED)
+
+
+def part_path(kind_name, digest):
+    return f"renders/parts/{kind_name}/{digest[:2]}/{digest}.pdf"
+
+
+def _store(path, data):
+    if default_storage.exists(path):
+        return
+    saved = default_storage.save(path, ContentFile(data))
+    if saved != path:  # another render stored the same part meanwhile: keep one
+        default_storage.delete(saved)
+
+
+def stored_part(kind_name, digest, renderer, payload):
+    """The bytes of a part stored under `digest`, rendered (in the pool) and stored first if missing."""
+    path = part_path(kind_name, digest)
+    if default_storage.exists(path):
+        with default_storage.open(path, "rb") as f:
+            return f.read()
+    [data] = pool.run([(renderer, payload())])
+    _store(path, data)
+    return data
+
+
+def render_parts(kind, parts):
+    """Every part's bytes, rendering (over the pool, together) only those not stored yet.
+    Returns (datas, number rendered)."""
+    datas, missing = [None] * len(parts), []
+    for index, part in enumerate(parts):
+        path = part_path(kind.name, part.digest)
+        if default_storage.exists(path):
+            with default_storage.open(path, "rb") as f:
+                datas[index] = f.read()
+        else:
+            missing.append(index)
+    # Largest first (the 汇总 is the first part), so the pool's processes finish together.
+    rendered = pool.run([(parts[i].renderer, parts[i].payload()) for i in missing])
+    for index, data in zip(missing, rendered, strict=True):
+        _store(part_path(kind.name, parts[index].digest), data)
+        datas[index] = data
+    return datas, len(missing)
+
+
+def _enqueue(render):
+    from .tasks import render_document
+
+    render_document.enqueue(render.pk)
+
+
+def request_render(kind, params):
+    """The `Render` of the document `kind` makes of `params` for the data as it is now, queued for the
+    worker unless it is finished, queued or running already. Returns (render, document)."""
+    document = kind.describe(params)
+    render = Render.objects.filter(kind=kind.name, digest=document.digest).first()
+    if render is None:
+        try:
+            with transaction.atomic():
+                render = Render.objects.create(
+                    kind=kind.name, scope=kind.scope(params), digest=document.digest, params=params,
+                    code=document.code, filename=document.filename,
+                )
+        except IntegrityError:  # the same request at the same moment: one row, one task
+            render = Render.objects.get(kind=kind.name, digest=document.digest)
+        else:
+            _enqueue(render)
+    elif _should_requeue(render):
+        if Render.objects.filter(pk=render.pk, status=render.status).update(
+            status=Render.QUEUED, requested_at=timezone.now(), error="", successor=None, pruned_at=None,
+        ):
+            _enqueue(render)
+    render.refresh_from_db()  # rendered already when the tasks run immediately (tests)
+    return render, document
+
+
+def _should_requeue(render):
+    if render.status in REQUEUEABLE:
+        return True
+    if render.status == Render.DONE:
+        return not render.is_done  # its file was pruned
+    if render.status == Render.RUNNING:
+        return render.started_at is not None and render.started_at < timezone.now() - RUNNING_GIVEN_UP
+    return False
+
+
+def previous_render(kind, params, exclude=None):
+    """The last finished render of the same document (kind and scope) whose file is kept."""
+    renders = Render.objects.filter(
+        kind=kind.name, scope=kind.scope(params), status=Render.DONE, pruned_at__isnull=True,
+    ).exclude(file="")
+    if exclude is not None:
+        renders = renders.exclude(pk=exclude.pk)
+    return renders.order_by("-finished_at", "-pk").first()
+
+
+def current_of(render):
+    """`render`, or the render that replaced it when the data changed before it was rendered."""
+    seen = set()
+    while render.successor_id and render.pk not in seen:
+        seen.add(render.pk)
+        render = Render.objects.get(pk=render.successor_id)
+    return render
+
+
+def run_render(render_id):
+    """Renders one queued document (what the worker's task does). The data is read again: when it
+    changed since the request, the document of the data as it is now is rendered instead, and the
+    queued row points to it (`successor`)."""
+    render = Render.objects.get(pk=render_id)
+    if render.is_done:
+        return render
+    kind = kinds.get(render.kind)
+    document = kind.describe(render.params)
+    if document.digest != render.digest:
+        current, _ = Render.objects.get_or_create(
+            kind=render.kind, digest=document.digest,
+            defaults={"scope": render.scope, "params": render.params, "code": document.code,
+                      "filename": document.filename},
+        )
+        Render.objects.filter(pk=render.pk).update(status=Render.SUPERSEDED, successor=current)
+        render = current
+        if render.is_done:
+            return render
+    claimable = Q(status__in=(Render.QUEUED, *REQUEUEABLE)) | Q(status=Render.DONE, pruned_at__isnull=False) | Q(
+        status=Render.RUNNING, started_at__lt=timezone.now() - RUNNING_GIVEN_UP)
+    if not Render.objects.filter(claimable, pk=render.pk).update(
+        status=Render.RUNNING, started_at=timezone.now(), error="",
+    ):
+        return render  # another worker has it, or has finished it
+    start = time.perf_counter()
+    try:
+        parts = kind.parts(document)
+        datas, rendered = render_parts(kind, parts)
+        data, pages = kind.assemble(document, parts, datas)
+    except Exception as exc:
+        Render.objects.filter(pk=render.pk).update(status=Render.FAILED, error=repr(exc)[:2000],
+                                                   finished_at=timezone.now())
+        raise
+    render.refresh_from_db()
+    name = f"{document.digest}.{kind.extension}"
+    if render.file:
+        default_storage.delete(render.file.name)
+    render.file.save(name, ContentFile(data), save=False)
+    render.status, render.size, render.pages = Render.DONE, len(data), pages
+    render.parts_total, render.parts_rendered = len(parts), rendered
+    render.code, render.filename = document.code, document.filename
+    render.finished_at, render.pruned_at = timezone.now(), None
+    render.save()
+    logger.info("rendered %s %s: %d of %d parts, %d pages, %d bytes in %.2f s", render.kind, render.scope,
+                rendered, len(parts), pages, len(data), time.perf_counter() - start)
+    prune_files(kind, render)
+    return render
+
+
+def prune_files(kind, latest):
+    """Removes the files of renders of the same document older than the kept days, except the
+    latest two; the rows stay (with `pruned_at`)."""
+    cutoff = timezone.now() - timedelta(days=settings.RENDER_KEEP_DAYS)
+    keep = list(Render.objects.filter(kind=kind.name, scope=latest.scope, status=Render.DONE)
+                .order_by("-finished_at").values_list("pk", flat=True)[:2])
+    old = Render.objects.filter(kind=kind.name, scope=latest.scope, status=Render.DONE, pruned_at__isnull=True,
+                                finished_at__lt=cutoff).exclude(pk__in=keep).exclude(file="")
+    for render in old:
+        default_storage.delete(render.file.name)
+        Render.objects.filter(pk=render.pk).update(pruned_at=timezone.now())
