@@ -125,11 +125,11 @@ def province_selected(campaign):
     )
 
 
-def province_quota_table(campaign):
-    """[ProvinceQuotaLine per category] in three queries."""
+def province_quota_table(campaign, *, categories=None):
+    """[ProvinceQuotaLine per category] in three queries (two when the caller has the `categories`)."""
     rules = rules_for(campaign)
     counts = dict(province_selected(campaign).values_list("category_id").annotate(n=Count("pk")))
     return [
         ProvinceQuotaLine(category, counts.get(category.code, 0), province_limit(rules, category.code))
-        for category in Category.objects.all()
+        for category in (categories if categories is not None else Category.objects.all())
     ]
