@@ -124,6 +124,11 @@ class NominationForm(forms.ModelForm):
             )
             self.order_fields(["category"])
         label_empty_choices(self)
+        # The options of the reference selects read once per form: left lazy, Django reads the
+        # table again to decide the select's `required` attribute.
+        for name in ("category", "demo_mode"):
+            if name in self.fields:
+                self.fields[name].choices = list(iter(self.fields[name].choices))  # iter: no COUNT first
         self.helper = FormHelper()
         self.helper.form_tag = False
 
