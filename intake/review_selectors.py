@@ -136,6 +136,7 @@ def province_overview(campaign, cities, *, now=None):
     paper = {
         row["city_id"]: row
         for row in Nomination.objects.filter(campaign=campaign, city__in=cities, status__in=Nomination.COUNTED_STATUSES)
+        .order_by()
         .values("city_id")
         .annotate(counted=Count("pk"),
                   complete=Count("pk", filter=Q(paper_copies__gte=Nomination.PAPER_COPIES_REQUIRED)))

@@ -31,7 +31,8 @@ def deadline_for(campaign, city, kind=DeadlineExtension.SUBMISSION):
 def deadlines_for(campaign, cities, kind=DeadlineExtension.SUBMISSION):
     """`deadline_for` of many cities in one query: {city pk: deadline}."""
     extended = dict(
-        DeadlineExtension.objects.filter(campaign=campaign, city__in=cities, kind=kind).values_list("city", "deadline")
+        DeadlineExtension.objects.filter(campaign=campaign, city__in=cities, kind=kind)
+        .order_by().values_list("city", "deadline")
     )
     default = {
         DeadlineExtension.SUBMISSION: campaign.submission_deadline,
