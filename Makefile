@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n auto
 # (pg_dump, pg_restore) for `manage.py backup` and `restore` on PostgreSQL.
 APT_PACKAGES := fonts-arphic-uming libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium poppler-utils wrk postgresql-client
 
-.PHONY: run test bench bench-race system-deps venv lint clean
+.PHONY: run test bench bench-race bench-deadline bench-pages system-deps venv lint clean
 
 run: system-deps venv
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -29,6 +29,15 @@ bench: system-deps venv
 
 bench-race: venv
 	$(BIN)/python bench/quota_race.py $(BENCH_ARGS)
+
+# Deadline day under locust (63 and 315 users) against gunicorn on PostgreSQL: drops and recreates
+# the scratch database gdsm_deadline_bench (BENCH_ARGS="--database …" for another name).
+bench-deadline: system-deps venv
+	$(BIN)/python bench/deadline.py $(BENCH_ARGS)
+
+# Queries and CPU ms of the busiest pages, in-process (a throwaway SQLite file unless DATABASE_URL).
+bench-pages: venv
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

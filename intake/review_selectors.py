@@ -18,10 +18,12 @@ def local_minutes(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def submission_problems(campaign, city, *, slate=None, now=None, stamped=None):
+def submission_problems(campaign, city, *, slate=None, now=None, stamped=None, deadline=None, lines=None,
+                        nominations=None):
     """Every reason the city cannot submit its slate now, as ValidationErrors with codes (empty
     list: it may). The service calls this under the city's lock; the page shows it as a checklist.
-    `stamped`: `stamped_annex2(...)` when the caller already has it."""
+    What the page has read already, it passes: `stamped` (`stamped_annex2(...)`), the city's
+    `deadline`, its quota `lines` (`quota_table`) and its `nominations` (`review_nominations`)."""
     slate = slate or selectors.slate_for(campaign, city)
     now = now or timezone.now()
     problems = []
@@ -37,7 +39,7 @@ def submission_problems(campaign, city, *, slate=None, now=None, stamped=None):
     if not campaign.is_open:
         add("campaign_closed", "%(campaign)s未开放填报，不能提交。", campaign=campaign.name)
     else:
-        deadline = selectors.deadline_for(campaign, city)
+        deadline = deadline or selectors.deadline_for(campaign, city)
         if now > deadline:
             add("deadline_passed", "推荐已于 %(deadline)s 截止，不能再提交。如确需延期，请联系省工业和信息化厅。",
                 deadline=local_minutes(deadline))
@@ -56,17 +58,22 @@ def submission_problems(campaign, city, *, slate=None, now=None, stamped=None):
     if not slate.annex2_pdf:
         add("annex2_missing", "请上传加盖公章的附件2 服务型制造示范推荐汇总表（PDF）。")
     else:
-        stamped = stamped or stamped_annex2(campaign, city, slate)
+        stamped = stamped or stamped_annex2(campaign, city, slate, nominations=nominations)
         if not stamped.matches:
             add("annex2_mismatch",
                 "盖章的附件2（校验码 %(stamped)s）与当前数据不一致（现为 %(current)s），请重新下载、盖章并上传。",
                 stamped=stamped.stamped_code or "未确认", current=stamped.current_code)
-    for line in quota_table(campaign, city):
+    for line in lines if lines is not None else quota_table(campaign, city):
         if line.is_over:
             add("over_quota", "%(category)s已推荐 %(used)d 个，超过名额上限 %(allowed)d 个，请撤回 %(excess)d 个。",
                 category=line.category.name, used=line.used, allowed=line.allowed, excess=line.excess)
-    counted = Nomination.objects.filter(campaign=campaign, city=city, status__in=Nomination.COUNTED_STATUSES)
-    for n in counted.order_by("category__order", "created_at", "pk"):
+    if nominations is not None:  # review order: counted first, by category, then as entered
+        counted = [n for n in nominations if n.is_counted]
+    else:
+        counted = Nomination.objects.filter(
+            campaign=campaign, city=city, status__in=Nomination.COUNTED_STATUSES
+        ).order_by("category__order", "created_at", "pk")
+    for n in counted:
         if n.failed_checks:
             add("check_failed", "“%(name)s”形式审查%(checks)s不通过：不通过的申报不能上报，请撤回该推荐对象。",
                 name=n.name, checks="、".join(n.failed_checks))
@@ -112,11 +119,14 @@ class StampedAnnex2:
         return code_of_digest(self.current_digest)
 
 
-def stamped_annex2(campaign, city, slate=None):
-    """Whether the stamped Annex 2 the city uploaded is the sheet its data prints now."""
+def stamped_annex2(campaign, city, slate=None, *, nominations=None, categories=None):
+    """Whether the stamped Annex 2 the city uploaded is the sheet its data prints now.
+    `nominations`: the city's, in review order (`review_nominations`), when the page has them."""
     slate = slate or selectors.slate_for(campaign, city)
-    current = sheet_digest(city_sheet(campaign, city, slate=slate))
-    return StampedAnnex2(slate.annex2_digest, current, slate.letter_digest)
+    if nominations is not None:  # the sheet's rows: the counted ones, by category, as entered
+        nominations = [n for n in nominations if n.is_counted]
+    sheet = city_sheet(campaign, city, slate=slate, nominations=nominations, categories=categories)
+    return StampedAnnex2(slate.annex2_digest, sheet_digest(sheet), slate.letter_digest)
 
 
 @dataclass
@@ -143,11 +153,12 @@ def province_overview(campaign, cities, *, now=None):
     paper = {
         row["city_id"]: row
         for row in Nomination.objects.filter(campaign=campaign, city__in=cities, status__in=Nomination.COUNTED_STATUSES)
+        .order_by()
         .values("city_id")
         .annotate(counted=Count("pk"),
                   complete=Count("pk", filter=Q(paper_copies__gte=Nomination.PAPER_COPIES_REQUIRED)))
     }
-    warnings = crosschecks.warning_counts(campaign)
+    warnings = crosschecks.warning_counts(campaign, cities=cities)
     rows = []
     for city in cities:
         slate = slates.get(city.pk) or Slate(campaign=campaign, city=city)

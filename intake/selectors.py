@@ -31,7 +31,8 @@ def deadline_for(campaign, city, kind=DeadlineExtension.SUBMISSION):
 def deadlines_for(campaign, cities, kind=DeadlineExtension.SUBMISSION):
     """`deadline_for` of many cities in one query: {city pk: deadline}."""
     extended = dict(
-        DeadlineExtension.objects.filter(campaign=campaign, city__in=cities, kind=kind).values_list("city", "deadline")
+        DeadlineExtension.objects.filter(campaign=campaign, city__in=cities, kind=kind)
+        .order_by().values_list("city", "deadline")
     )
     default = {
         DeadlineExtension.SUBMISSION: campaign.submission_deadline,
@@ -50,9 +51,14 @@ def deadline_open(campaign, city, now=None, *, deadline=None):
     return campaign.is_open and (now or timezone.now()) <= deadline
 
 
-def entry_is_open(campaign, city, now=None, *, deadline=None):
-    """The city may write now: the same conditions `services.ensure_entry_open` enforces."""
-    return deadline_open(campaign, city, now, deadline=deadline) and frozen_slate(campaign, city) is None
+def entry_is_open(campaign, city, now=None, *, deadline=None, slate=None):
+    """The city may write now: the same conditions `services.ensure_entry_open` enforces.
+    `slate`: the city's slate of `campaign` when the caller already has it (saves a query)."""
+    if not deadline_open(campaign, city, now, deadline=deadline):
+        return False
+    if slate is not None:
+        return slate.status not in Slate.FROZEN_STATUSES
+    return frozen_slate(campaign, city) is None
 
 
 def frozen_slate(campaign, city):
@@ -77,8 +83,13 @@ def holder_of_credit_code(campaign, credit_code, *, exclude_pk=None):
 
 
 def slate_for(campaign, city):
-    """The city's slate, unsaved when the city has not written one yet."""
-    return Slate.objects.filter(campaign=campaign, city=city).first() or Slate(campaign=campaign, city=city)
+    """The city's slate, unsaved when the city has not written one yet. It carries the `campaign`
+    and `city` given, so reading `slate.city` or `slate.campaign` costs no query."""
+    slate = Slate.objects.filter(campaign=campaign, city=city).first()
+    if slate is None:
+        return Slate(campaign=campaign, city=city)
+    slate.campaign, slate.city = campaign, city
+    return slate
 
 
 def history_of(obj):

@@ -41,15 +41,17 @@ def lock_city(campaign, city):
     lock_objects([city_key(campaign, city)], rows=[city])
 
 
-def ensure_entry_open(campaign, city):
+def ensure_entry_open(campaign, city, *, deadline=None, slate=None):
     """Every write of a city's nominations and slate passes here, under the city's lock:
-    open campaign, deadline (or the city's extension), and a slate not with the province."""
+    open campaign, deadline (or the city's extension), and a slate not with the province.
+    Pages asking why entry is closed may pass the city's `deadline` and `slate` they have read
+    already; writes pass neither, so they judge what the database holds under the lock."""
     if not campaign.is_open:
         raise EntryClosed(
             "%(campaign)s未开放填报，不能新增、修改或撤回推荐对象。", code="campaign_closed",
             params={"campaign": campaign.name},
         )
-    deadline = selectors.deadline_for(campaign, city)
+    deadline = deadline or selectors.deadline_for(campaign, city)
     if timezone.now() > deadline:
         raise EntryClosed(
             "%(campaign)s的推荐已于 %(deadline)s 截止，不能再新增、修改或撤回推荐对象。"
@@ -57,12 +59,13 @@ def ensure_entry_open(campaign, city):
             code="deadline_passed",
             params={"campaign": campaign.name, "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
         )
-    ensure_slate_not_frozen(campaign, city)
+    ensure_slate_not_frozen(campaign, city, slate=slate)
 
 
-def ensure_slate_not_frozen(campaign, city):
-    slate = selectors.frozen_slate(campaign, city)
+def ensure_slate_not_frozen(campaign, city, *, slate=None):
     if slate is None:
+        slate = selectors.frozen_slate(campaign, city)
+    if slate is None or slate.status not in Slate.FROZEN_STATUSES:
         return
     if slate.status == Slate.ACCEPTED:
         raise EntryClosed(

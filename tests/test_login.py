@@ -50,3 +50,21 @@ def test_createsuperuser_makes_an_administrator(db):
 
     root = User.objects.create_superuser("root", "root@example.cn", "Gd-root-2025x")
     assert root.role == User.ADMIN and root.is_staff and root.city is None
+
+
+def test_a_login_writes_no_history_of_the_account_but_the_security_log_has_it(client, seeded, settings):
+    from intake.models import SecurityEvent, User
+
+    clerk = user("qingyuan")
+    rows = User.history.filter(id=clerk.pk).count()
+    response = client.post("/accounts/login/", {"username": "qingyuan", "password": settings.DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert user("qingyuan").last_login is not None
+    assert User.history.filter(id=clerk.pk).count() == rows
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.LOGIN, username="qingyuan").count() == 1
+    # A real change of the account is still in its history.
+    clerk = user("qingyuan")
+    clerk.first_name = "清远市填报员甲"
+    clerk.save()
+    latest = User.history.filter(id=clerk.pk).latest()
+    assert User.history.filter(id=clerk.pk).count() == rows + 1 and latest.first_name == "清远市填报员甲"

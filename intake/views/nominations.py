@@ -36,7 +36,7 @@ def _city_home(request, campaign, slate_form=None):
         "city": city,
         "sections": [(line, by_category.get(line.category.code, [])) for line in quota_table(campaign, city)],
         "deadline": deadline,
-        "entry_open": selectors.entry_is_open(campaign, city, deadline=deadline),
+        "entry_open": selectors.entry_is_open(campaign, city, deadline=deadline, slate=slate),
         "deadline_open": selectors.deadline_open(campaign, city, deadline=deadline),
         "slate": slate,
         "slate_form": slate_form or SlateContactForm(instance=slate),

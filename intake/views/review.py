@@ -34,7 +34,8 @@ def _form_errors(request, form):
 def province_overview(request, campaign):
     """The province's home: every city's slate, counts against quota, deadline and lateness."""
     rows = review_selectors.province_overview(campaign, scoping.visible_cities(request.user))
-    categories = list(Category.objects.all())
+    # The categories the quota lines were read with (one query fewer).
+    categories = [line.category for line in rows[0].lines] if rows else list(Category.objects.all())
     totals = [
         (category, sum(row.lines[i].used for row in rows), sum(row.lines[i].allowed for row in rows))
         for i, category in enumerate(categories)
@@ -51,7 +52,7 @@ def province_overview(request, campaign):
         "status_counts": review_selectors.status_counts(rows),
         "late": [row.city.name for row in rows if row.is_late],
         "chart": chart,
-        "province_quota": province_quota_table(campaign),
+        "province_quota": province_quota_table(campaign, categories=categories),
         "may_review": scoping.may_review(request.user),
         "campaigns": selectors.all_campaigns(),
     })
@@ -65,16 +66,19 @@ def city_review(request, code):
     city = slate.city
     warnings = crosschecks.warnings_for(campaign, city)
     nominations = review_selectors.review_nominations(campaign, city)
+    lines = quota_table(campaign, city)
+    stamped = review_selectors.stamped_annex2(campaign, city, slate, nominations=nominations,
+                                              categories=[line.category for line in lines])
     return render(request, "intake/review_city.html", {
         "campaign": campaign,
         "city": city,
         "slate": slate,
         "rows": [(n, warnings.get(n.pk, [])) for n in nominations],
         "warning_count": len(warnings),
-        "lines": quota_table(campaign, city),
+        "lines": lines,
         "deadline": selectors.deadline_for(campaign, city),
         "timeline": review_selectors.timeline(slate),
-        "stamped": review_selectors.stamped_annex2(campaign, city, slate),
+        "stamped": stamped,
         "return_form": ReturnSlateForm(),
         "may_review": scoping.may_review(request.user),
         "paper_required": Nomination.PAPER_COPIES_REQUIRED,

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from quotas.selectors import quota_table
+
 from .. import review_selectors, review_services, scoping, selectors, services
 from ..forms import FormalReviewForm, LetterNumberForm, SlateUploadForm
 from ..models import Nomination, Slate
@@ -25,10 +27,11 @@ def _slate_url(campaign):
     return f"{reverse('slate')}?campaign={campaign.year}"
 
 
-def _closed_reason(campaign, city):
-    """Why the city cannot write now (the same check every write makes), or None."""
+def _closed_reason(campaign, city, **read):
+    """Why the city cannot write now (the same check every write makes), or None. `read`: the
+    city's `deadline` and `slate` when the page has them."""
     try:
-        services.ensure_entry_open(campaign, city)
+        services.ensure_entry_open(campaign, city, **read)
     except ValidationError as exc:
         return " ".join(exc.messages)
     return None
@@ -44,12 +47,17 @@ def slate_page(request):
     campaign = selectors.get_campaign(request.GET.get("campaign"))
     slate = scoping.get_slate_for_user(request.user, campaign)
     city = slate.city
-    nominations = [
-        n for n in review_selectors.review_nominations(campaign, city) if n.status == Nomination.ENTERED
-    ]
-    closed_reason = _closed_reason(campaign, city)
-    stamped = review_selectors.stamped_annex2(campaign, city, slate)
-    problems = review_selectors.submission_problems(campaign, city, slate=slate, stamped=stamped)
+    # Each thing read once and handed to the checks that need it.
+    every = review_selectors.review_nominations(campaign, city)
+    nominations = [n for n in every if n.status == Nomination.ENTERED]
+    deadline = selectors.deadline_for(campaign, city)
+    lines = quota_table(campaign, city)
+    closed_reason = _closed_reason(campaign, city, deadline=deadline, slate=slate)
+    stamped = review_selectors.stamped_annex2(campaign, city, slate, nominations=every,
+                                              categories=[line.category for line in lines])
+    problems = review_selectors.submission_problems(
+        campaign, city, slate=slate, stamped=stamped, deadline=deadline, lines=lines, nominations=every,
+    )
     return render(request, "intake/slate.html", {
         "campaign": campaign,
         "city": city,
@@ -60,7 +68,7 @@ def slate_page(request):
         "stamped": stamped,
         "closed_reason": closed_reason,
         "entry_open": closed_reason is None,
-        "deadline": selectors.deadline_for(campaign, city),
+        "deadline": deadline,
         "timeline": review_selectors.timeline(slate),
         "max_upload_mb": settings.MAX_UPLOAD_MB,
         "campaigns": selectors.all_campaigns(),

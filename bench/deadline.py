@@ -1,0 +1,100 @@
+"""Deadline day, measured: the locust profile of bench/deadline_locust.py (20 cities × 3 clerks and
+3 provincial reviewers per 63 users, think time 1–5 s) against gunicorn on PostgreSQL with
+deadline-day data. Prints per endpoint the requests, failures, p50/p95/p99 (ms) and the aggregate,
+for each load level. Figures, no assertions.
+
+    make bench-deadline                                          # 63 and 315 users, 60 s each
+    .venv/bin/python bench/deadline.py --users 63,315 --duration 60 --workers 4
+    .venv/bin/python bench/deadline.py --users 63 --duration 20 --database gdsm_mine_deadline
+
+The database named by --database (default gdsm_deadline_bench) on the local PostgreSQL server
+(--postgres, default postgres://postgres@127.0.0.1:5432) is DROPPED and created afresh, then
+migrated and seeded (`seed_demo`, `seed_scale`). The server runs with production settings (DEBUG
+off, Argon2, WhiteNoise, CONN_MAX_AGE=60) except: plain HTTP on loopback (no TLS proxy in front, so
+no secure-only cookies), no second factor for any role (the demo accounts have none), and the demo
+accounts' password. Locust runs on the same machine and takes some of its CPU.
+"""
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import (  # noqa: E402
+    BIN,
+    ROOT,
+    Gunicorn,
+    prepare_database,
+    production_env,
+    recreate_postgres_database,
+    workdir,
+)
+
+LOCUSTFILE = ROOT / "bench" / "deadline_locust.py"
+PERCENTILES = ("50%", "95%", "99%")
+
+
+def run_level(server, users, duration, spawn_rate, out):
+    prefix = out / f"u{users}"
+    command = [
+        str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--only-summary",
+        "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{duration}s",
+        "--host", server.base_url, "--csv", str(prefix), "--loglevel", "WARNING", "--stop-timeout", "10",
+    ]
+    subprocess.run(command, cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=open(out / f"u{users}.log", "w"))
+    with open(f"{prefix}_stats.csv", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def report(users, duration, rows, load):
+    print(f"\n== {users} users, {duration} s (ramp included), load average after: {load}")
+    print(f"{'endpoint':<32} {'requests':>8} {'failures':>8} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6}")
+    rows = sorted(rows, key=lambda r: (r["Name"] == "Aggregated", r["Name"]))
+    for row in rows:
+        name = "ALL (aggregate)" if row["Name"] == "Aggregated" else row["Name"]
+        figures = " ".join(f"{_ms(row[p]):>6}" for p in PERCENTILES)
+        print(f"{name:<32} {row['Request Count']:>8} {row['Failure Count']:>8} "
+              f"{float(row['Requests/s']):>6.1f} {figures}")
+
+
+def _ms(value):
+    return "—" if value in ("N/A", "", None) else str(int(float(value)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", default="63,315", help="comma-separated load levels (default 63,315)")
+    parser.add_argument("--duration", type=int, default=60, help="seconds per level, ramp included (default 60)")
+    parser.add_argument("--ramp", type=int, default=20, help="seconds to start all users of a level (default 20)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
+    parser.add_argument("--database", default="gdsm_deadline_bench", help="scratch PostgreSQL database: dropped!")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    args = parser.parse_args()
+    levels = [int(u) for u in args.users.split(",") if u.strip()]
+    with workdir("gdsm-deadline-") as tmp:
+        database_url = recreate_postgres_database(args.database, base=args.postgres)
+        env = production_env(tmp, database_url=database_url, SECURE_PROXY="0", SECURE_SSL_REDIRECT="0",
+                             SECURE_COOKIES="0", HSTS_SECONDS="0", REQUIRE_2FA_ROLES="",
+                             DEMO_PASSWORD=os.environ.get("DEMO_PASSWORD", "demo-pass-2023"))
+        started = time.monotonic()
+        prepare_database(env)
+        seconds = time.monotonic() - started
+        print(f"database {args.database}: migrated, seeded with deadline-day data in {seconds:.0f} s")
+        print(f"gunicorn: {args.workers} sync workers; machine: {os.cpu_count()} cores, "
+              f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        with Gunicorn(env, workers=args.workers, log=tmp / "gunicorn.log") as server:
+            for users in levels:
+                rows = run_level(server, users, args.duration, max(1, round(users / args.ramp)), tmp)
+                report(users, args.duration, rows, " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        errors = [line for line in (tmp / "gunicorn.log").read_text(errors="replace").splitlines()
+                  if "Traceback" in line or "WORKER TIMEOUT" in line]
+        print(f"\ngunicorn log: {len(errors)} tracebacks or worker timeouts")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""What the busiest pages cost to build, in-process: per page the SQL queries and the CPU
+milliseconds of the app process (median over N warm requests, Django's test client, production
+settings with DEBUG off). Prints figures, asserts nothing.
+
+    .venv/bin/python bench/pages.py                      # throwaway SQLite file, seeded, removed afterwards
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/scratch .venv/bin/python bench/pages.py -n 50
+
+Data: deadline day (`seed_demo`, then `seed_scale`: 20 cities at full quota in 3 campaigns, slates in
+every state, 500 recognised units). A given DATABASE_URL must be a scratch database: it is migrated
+and seeded when it has no deadline-day data yet, and reused as it is when it has.
+CPU ms counts the app process only (the view, the templates, the database driver), not the
+database server: that is what a web worker spends of the machine's cores per page.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def setup_django(scratch_sqlite):
+    # Production's settings with unhashed static files (no collectstatic needed) and no second factor
+    # for force_login's sessions.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.server_settings"
+    os.environ["DEBUG"] = "0"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    if "DATABASE_URL" not in os.environ:
+        os.environ["SQLITE_PATH"] = scratch_sqlite
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+
+
+def seed():
+    from django.core.management import call_command
+
+    from intake.models import Nomination
+
+    call_command("migrate", "--noinput", verbosity=0)
+    if Nomination.objects.count() < 500:
+        call_command("seed_demo", verbosity=0)
+        call_command("seed_scale", verbosity=0)
+
+
+def pages():
+    """(name, account, url): a city whose slate is still a draft (its forms are open) and a city
+    whose slate is with the province."""
+    from intake import selectors
+    from intake.models import Nomination, Slate, User
+
+    campaign = selectors.get_campaign()
+    draft = Slate.objects.filter(campaign=campaign, status=Slate.DRAFT).select_related("city").order_by("city__code")
+    city = draft.first().city
+    submitted = Slate.objects.filter(campaign=campaign, status=Slate.SUBMITTED).order_by("city__code").first().city
+    clerk = User.objects.filter(role=User.CITY, city=city).order_by("pk").first().username
+    nomination = Nomination.objects.filter(campaign=campaign, city=city, status=Nomination.ENTERED).order_by("pk")[0]
+    return [
+        (f"city home ({city.name})", clerk, "/"),
+        ("city nomination list", clerk, "/nominations/"),
+        ("nominee detail (city, editable)", clerk, f"/nominations/{nomination.pk}/"),
+        ("new-nominee form", clerk, "/nominations/new/enterprise/"),
+        ("slate page", clerk, "/slate/"),
+        ("province overview", "province", "/"),
+        ("province nomination list", "province", "/nominations/"),
+        (f"city review ({submitted.name}, submitted)", "province", f"/review/{submitted.code}/"),
+        ("nominee detail (province)", "province", f"/nominations/{nomination.pk}/"),
+    ], nomination
+
+
+def measure(client, url, n):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):  # warm: templates compiled, connection open, the client's session cached
+        response = client.get(url)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    queries = len(captured)  # read now: the next request clears the connection's log
+    cpu, wall = [], []
+    for _ in range(n):
+        c, w = time.process_time(), time.perf_counter()
+        client.get(url)
+        cpu.append((time.process_time() - c) * 1000)
+        wall.append((time.perf_counter() - w) * 1000)
+    return queries, statistics.median(cpu), statistics.median(wall)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=30, help="requests per page (default 30)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="gdsm-pages-") as tmp:
+        setup_django(str(Path(tmp) / "pages.sqlite3"))
+        from django.db import connection
+        from django.test import Client
+
+        from intake.models import User
+
+        started = time.perf_counter()
+        seed()
+        print(f"database: {connection.vendor}; data ready in {time.perf_counter() - started:.0f} s")
+        rows, _nomination = pages()
+        clients = {}
+        print(f"{'page':<44} {'queries':>7} {'CPU ms':>7} {'wall ms':>8}   (median of {args.n}, warm)")
+        for name, account, url in rows:
+            if account not in clients:
+                clients[account] = Client()
+                clients[account].force_login(User.objects.get(username=account))
+            queries, cpu, wall = measure(clients[account], url, args.n)
+            print(f"{name:<44} {queries:>7} {cpu:>7.1f} {wall:>8.1f}")
+        print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
