@@ -81,8 +81,9 @@ def test_every_page_as_every_role_has_no_serious_violation(world, browser, live_
 SCROLLS_SIDEWAYS = """() => {
   const root = document.documentElement;
   if (root.scrollWidth <= root.clientWidth) return null;
-  const wide = [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > root.clientWidth + 1
-    && !e.closest(".table-responsive, .collapse:not(.show)"));
+  // The widest elements that overflow: those whose parent still fits.
+  const over = e => e.getBoundingClientRect().right > root.clientWidth + 1;
+  const wide = [...document.querySelectorAll("body *")].filter(e => over(e) && !over(e.parentElement));
   return `${root.scrollWidth}px in ${root.clientWidth}px: ` + wide.slice(0, 5).map(e =>
     e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\\s+/).join(".") : "")).join(", ");
 }"""
