@@ -18,7 +18,7 @@ from django.test import Client
 
 from intake.models import Nomination
 from tests.browser import AccessibilityViolation, Site
-from tests.factories import user
+from tests.factories import credit_code, user
 from tests.test_permission_sweep import OWNER, fill, routes
 from tests.test_permission_sweep import world as world  # noqa: F401 (the sweep's objects, as a fixture)
 
@@ -113,3 +113,75 @@ def test_no_page_scrolls_sideways_at_200_percent_zoom(world, browser, live_serve
         context.close()
     assert checked > 40
     assert not failures, "pages scroll sideways at 683 px:\n" + "\n".join(failures)
+
+
+def tab_to(page, selector, limit=120):
+    """Presses Tab until the focus is on `selector`, as a keyboard user moves through a page."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab on {page.url}")
+
+
+def focused(page):
+    return page.evaluate("() => document.activeElement.id || document.activeElement.tagName")
+
+
+def press_and_load(page, key):
+    with page.expect_navigation():
+        page.keyboard.press(key)
+    page.wait_for_load_state()  # and axe checks the page
+
+
+def test_a_clerk_enters_a_nominee_with_the_keyboard_alone(seeded, site):
+    """No click anywhere: Tab, typing and Enter, as a clerk who cannot use a mouse."""
+    page = site.page
+    site.open("/accounts/login/")
+    tab_to(page, "#id_username")
+    page.keyboard.type("qingyuan")
+    tab_to(page, "#id_password")
+    page.keyboard.type(settings.DEMO_PASSWORD)
+    press_and_load(page, "Enter")
+    assert "/accounts/login/" not in page.url
+
+    # The first Tab reaches the skip link, which takes the focus past the navigation.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "跳到主要内容"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert focused(page) == "main"
+    # Focus is visible on the blue bar: a ring of its own colour, not Bootstrap's blue on blue.
+    page.keyboard.press("Shift+Tab")
+    tab_to(page, ".site-navbar a.nav-link")
+    ring = page.evaluate("() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; }")
+    assert ring == ["solid", "3px"], ring
+
+    tab_to(page, "#quota-table a[href*='/nominations/new/project/']")
+    press_and_load(page, "Enter")
+    values = {
+        "name": "键盘录入的示范项目", "credit_code": credit_code("441800"), "contact_name": "王五",
+        "contact_phone": "123", "contact_email": "wang@example.cn", "electronic_no": "FWKB0001",
+    }
+    for name, value in values.items():
+        tab_to(page, f"#id_{name}")
+        page.keyboard.type(value)
+    press_and_load(page, "Enter")  # Enter in a text field submits the form
+
+    # The error summary has the focus, is announced, and links to the field; the title says 错误.
+    assert focused(page) == "form-errors"
+    assert page.get_attribute("#form-errors", "role") == "alert"
+    assert page.title().startswith("错误：")
+    assert "联系方式" in page.inner_text("#form-errors a[href='#id_contact_phone']")
+    assert page.get_attribute("#id_contact_phone", "aria-invalid") == "true"
+    tab_to(page, "#form-errors a[href='#id_contact_phone']")
+    page.keyboard.press("Enter")
+    assert focused(page) == "id_contact_phone"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0763-3361234")
+    press_and_load(page, "Enter")
+
+    assert Nomination.objects.filter(name="键盘录入的示范项目", contact_phone="0763-3361234").exists()
+    assert any("已录入示范项目“键盘录入的示范项目”" in m for m in site.messages()), site.messages()
+    assert page.get_attribute("#messages .alert-success", "role") == "status"
+    assert not site.csp_violations, site.csp_violations
