@@ -185,3 +185,18 @@ def test_a_clerk_enters_a_nominee_with_the_keyboard_alone(seeded, site):
     assert any("已录入示范项目“键盘录入的示范项目”" in m for m in site.messages()), site.messages()
     assert page.get_attribute("#messages .alert-success", "role") == "status"
     assert not site.csp_violations, site.csp_violations
+
+
+def test_the_check_fails_on_a_violation(seeded, site):
+    """The check every browser test relies on can fail: an unlabelled field and low-contrast text."""
+    site.open("/accounts/login/")
+    site.page.evaluate("""() => {
+      const form = document.querySelector("main form");
+      form.insertAdjacentHTML("beforeend", '<input type="text" name="nameless"><p class="low">看不清</p>');
+      form.querySelector(".low").style.color = "#bbbbbb";
+    }""")
+    with pytest.raises(AccessibilityViolation) as failure:
+        site.check_accessibility(force=True)
+    assert "critical label" in str(failure.value) and "serious color-contrast" in str(failure.value)
+    assert "/accounts/login/" in str(failure.value)
+    site.open("/accounts/login/")  # a page without them passes (and is checked again at the end)
