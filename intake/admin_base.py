@@ -16,6 +16,7 @@ Nothing is deleted: no delete permission anywhere, and no bulk delete action.
 """
 
 from django.contrib import messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import FileField
@@ -41,7 +42,33 @@ class _FilesNotPaths(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
-class HistoryAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class LabelledInputsMixin:
+    """Every input of the admin has a name a screen reader says: the date and time halves of a
+    date-time field, and each row's editable cells in a list (whose column head is no label)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        widget = getattr(widget, "widget", widget)  # inside the "add another" wrapper
+        if isinstance(widget, AdminSplitDateTime):
+            label = formfield.label or db_field.verbose_name
+            widget.widgets[0].attrs["aria-label"] = f"{label}：日期"
+            widget.widgets[1].attrs["aria-label"] = f"{label}：时间"
+        return formfield
+
+    def get_changelist_form(self, request, **kwargs):
+        base = super().get_changelist_form(request, **kwargs)
+
+        class RowForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for field in self.fields.values():
+                    field.widget.attrs["aria-label"] = f"{self.instance}：{field.label}"
+
+        return RowForm
+
+
+class HistoryAdmin(LabelledInputsMixin, NoDeleteMixin, SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return _FilesNotPaths(self.model, historical_record)
 

@@ -280,6 +280,7 @@ class FormalReviewForm(forms.Form):
     A plain form: only these columns are checked here, the service validates the nomination."""
 
     FIELDS = (*Nomination.CHECK_FIELDS, "site_check_note", "paper_no")
+    COLUMN_NAMES = {"site_check_note": "现场核查情况", "paper_no": "纸质材料编号"}
 
     def __init__(self, *args, nomination, read_only=False, **kwargs):
         kwargs.setdefault("initial", {name: getattr(nomination, name) for name in self.FIELDS})
@@ -298,6 +299,9 @@ class FormalReviewForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
         self.fields["site_check_note"].widget.attrs["placeholder"] = "未现场核查可不填"
         self.fields["paper_no"].widget.attrs["placeholder"] = "纸质申报书上的编号"
+        # The table's column heads are not labels: each input names its column and its nominee.
+        for name, field in self.fields.items():
+            field.widget.attrs["aria-label"] = f"{nomination.name}：{self.COLUMN_NAMES.get(name, field.label)}"
 
     def clean_paper_no(self):
         return normalize_form_no(self.cleaned_data.get("paper_no"))

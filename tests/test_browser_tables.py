@@ -37,7 +37,7 @@ MEASURE = """(selector) => {
   for (const table of tables) {
     const walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.parentElement.closest("option, script, style")) continue;
+      if (node.parentElement.closest("option, script, style, .visually-hidden")) continue;
       for (const m of node.textContent.matchAll(/\\S+/g)) {
         const word = m[0];
         if (cjk.test(word) && [...word].length > %(longest)d) continue;

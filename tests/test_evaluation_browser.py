@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 
 from intake.models import RecognisedUnit, UnitEvaluation
+from tests.browser import Site
 from tests.factories import credit_code, pdf_bytes, recognised
 
 pytestmark = [
@@ -32,20 +33,21 @@ def server(transactional_db, seeded):
 
 @contextmanager
 def browser(base, username):
-    """A chromium page logged in as `username`."""
+    """A chromium page logged in as `username`; axe checks every page it visits (tests/browser.py)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=shutil.which("chromium"))
         try:
             page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            page.set_default_timeout(15000)
+            site = Site(page, base)
             page.goto(f"{base}/accounts/login/")
             page.fill("#id_username", username)
             page.fill("#id_password", settings.DEMO_PASSWORD)
             page.click("main button[type=submit]")
             page.wait_for_url(f"{base}/")
             yield page
+            site.check_accessibility()  # the last page
         finally:
             chromium.close()
 
@@ -60,7 +62,7 @@ def test_city_reports_unable_with_pdf(server, tmp_path):
         page.check("#id_state_2")
         page.select_option("#id_unable_reason", "liquidation")
         page.set_input_files("#id_explanation", str(letter))
-        page.click("main form button[type=submit]")
+        page.click("main form[method=post] button[type=submit]")
         page.wait_for_selector("#explanation-link")
     evaluation = UnitEvaluation.objects.get(unit=unit)
     assert (evaluation.state, evaluation.unable_reason) == ("unable", "liquidation") and evaluation.explanation

@@ -99,7 +99,7 @@ INLINE = [
 
 def test_templates_have_no_inline_script_or_style():
     """The policy forbids them, so they would silently not work: put code in static/js, styles in
-    static/css (see templates/intake/_campaign_picker.html and static/js/campaign-picker.js)."""
+    static/css (see static/js/forms.js)."""
     found = [
         f"{path.relative_to(ROOT)}: {what}"
         for path in template_files()
