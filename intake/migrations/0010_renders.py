@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0008_import_preview'),
+        ('intake', '0009_letters'),
     ]
 
     operations = [
