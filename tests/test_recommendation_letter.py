@@ -106,6 +106,14 @@ def test_city_letter_read_back(client_for, qingyuan_nominees, extension):
     assert "（联系人：李四，联系电话：0763-3361234）" in flat
 
 
+def test_the_code_is_the_one_the_annex2_download_prints(client_for, qingyuan_nominees):
+    clerk = client_for("qingyuan")
+    sheet = pdf_text(clerk.get("/exports/annex2.pdf").content)
+    printed = set(re.findall(r"校验码[:：]?(\w{4}-\w{4})", sheet))
+    letter = pdf_text(clerk.get("/letters/recommendation.pdf").content)
+    assert len(printed) == 1 and re.search(r"校验码(\w{4}-\w{4})", letter)[1] == printed.pop()
+
+
 def chinese_today():
     today = timezone.localdate()
     return f"{today.year}年{today.month}月{today.day}日"
