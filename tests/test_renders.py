@@ -32,6 +32,13 @@ def texts(pdf):
     return [re.sub(r"\s+", " ", page.extract_text()) for page in pdf.pages]
 
 
+@pytest.fixture(autouse=True)
+def _worker_keeps_the_test_transaction(monkeypatch):
+    """The worker's loop closes database connections that are out of autocommit, as Django does
+    between requests; inside a test's transaction that would end the test's own (PostgreSQL)."""
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+
 @pytest.fixture
 def three_cities(seeded):
     fill_qingyuan()  # qingyuan and huizhou
@@ -199,16 +206,21 @@ def test_a_failed_render_says_so_and_is_tried_again(client_for, three_cities, se
     settings.TASKS = DATABASE_TASKS
     province = client_for("province")
     province.get(URL)
+    render = Render.objects.get()
 
     def broken(html):
         raise RuntimeError("字体损坏")
 
+    original = pdfwork.render_html
     monkeypatch.setattr(pdfwork, "render_html", broken)
     with pytest.raises(RuntimeError):  # the task fails; the queue records it
-        renders.run_render(Render.objects.get().pk)
-    assert "生成文件时出错" in province.get(URL).content.decode() or Render.objects.get().status == Render.QUEUED
-    monkeypatch.undo()
-    settings.TASKS = DATABASE_TASKS
+        renders.run_render(render.pk)
+    render.refresh_from_db()
+    assert render.status == Render.FAILED and "字体损坏" in render.error
+    assert province.get(f"/exports/renders/{render.pk}/status/").json()["failed"] is True
+    monkeypatch.setattr(pdfwork, "render_html", original)
+    assert province.get(URL).status_code == 202  # asked again: queued again
+    assert Render.objects.get().status == Render.QUEUED
     call_command("render_worker", "--batch", "--processes", "0", stdout=io.StringIO())
     assert reader(province.get(URL)).pages
 
