@@ -329,3 +329,12 @@ def test_renders_are_kept_old_files_pruned(settings, slow_kind):
     rows = {r.pk: r for r in Render.objects.filter(kind=slow_kind.name)}
     assert len(rows) == 4  # no row is deleted
     assert [rows[r.pk].pruned_at is not None for r in done] == [True, True, False, False]
+
+
+def test_every_city_clerk_gets_a_404_for_the_province_render(client_for, three_cities):
+    reader(client_for("province").get(URL))
+    render = Render.objects.get(kind=PROVINCE_ANNEX2_PDF.name)
+    assert reader(client_for("admin").get(f"/exports/renders/{render.pk}/")).pages
+    for clerk in ("qingyuan", "guangzhou", "huizhou"):  # its own data in it or not
+        assert client_for(clerk).get(f"/exports/renders/{render.pk}/").status_code == 404
+    assert client_for("auditor").get(f"/exports/renders/{render.pk}/").status_code in (403, 404)
