@@ -290,9 +290,13 @@ def incremental(args, campaign, client, alone_fn, one_piece_size):
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     cities = [name for name in outline if name != "全省汇总"]
     numbered = all(re.search(rf"第 {i} 页，共 {len(texts)} 页", text) for i, text in enumerate(texts, start=1))
-    names_present = all(n.name in "".join(texts).replace("\n", "") for n in
+    flat = re.sub(r"\s+", "", "".join(texts))
+    names_present = all(re.sub(r"\s+", "", n.name) in flat for n in
                         Nomination.objects.filter(campaign=campaign, status__in=Nomination.COUNTED_STATUSES)
                         if n.name and not n.category.is_city)
+    programs = {page["/Resources"]["/Font"][name].get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                .get_object().raw_get("/FontFile2").idnum for page in reader.pages for name in page["/Resources"]["/Font"]}
+    print(f"  font programs embedded in the assembled PDF: {len(programs)} (the parts' subsets share one)")
     print(f"  check: pypdf opens it ({len(reader.pages)} pages), text extractable "
           f"({sum(map(len, texts))} characters), every nominee's name in the text: {names_present}; outline: "
           f"{len(outline)} entries ({len(cities)} cities of {first_render.parts_total - 1} sheets + 全省汇总); page "
