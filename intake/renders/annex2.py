@@ -84,14 +84,15 @@ class ProvinceAnnex2Pdf(kinds.RenderKind):
     def assemble(self, document, parts, datas):
         from . import services
 
-        orientations = [w > h for data in datas for (w, h) in pdfwork.page_shapes(data)]
-        shape = "".join("L" if landscape else "P" for landscape in orientations)
-        numbers_digest = kinds.digest_of("page-numbers", self.fingerprint(), shape)
-        numbers = services.stored_part(self.name, numbers_digest, pdfwork.render_html,
-                                       lambda: self.export.page_numbers_html(orientations))
+        def page_numbers(orientations):
+            shape = "".join("L" if landscape else "P" for landscape in orientations)
+            digest = kinds.digest_of("page-numbers", self.fingerprint(), shape)
+            return services.stored_part(self.name, digest, pdfwork.render_html,
+                                        lambda: self.export.page_numbers_html(orientations))
+
         font = find_cjk_font()
         sources = {font.family.replace(" ", "-"): (font.path, font.index)} if font is not None else None
-        return pdfwork.assemble(datas, [p.title for p in parts], stamp=numbers, font_sources=sources)
+        return pdfwork.assemble(datas, [p.title for p in parts], stamp=page_numbers, font_sources=sources)
 
 
 PROVINCE_ANNEX2_PDF = kinds.register(ProvinceAnnex2Pdf())

@@ -29,9 +29,10 @@ def page_shapes(data):
 
 def assemble(parts, titles, stamp=None, font_sources=None):
     """One PDF from `parts` (PDF bytes, in order): an outline entry (bookmark) per part titled from
-    `titles` (None: no entry), the parts' own outlines left out, and `stamp` (PDF bytes with as many
-    pages as the document: the page numbers) laid over each page. `font_sources` ({font name: (file,
-    face index)}) lets the parts' subsets of one font share a single embedded program (`share_fonts`).
+    `titles` (None: no entry), the parts' own outlines left out. `stamp(orientations)` (a callable
+    given each page's orientation, True for landscape) returns PDF bytes with as many pages, laid
+    over the document's pages (the page numbers). `font_sources` ({font name: (file, face index)})
+    lets the parts' subsets of one font share a single embedded program (`share_fonts`).
     Returns (bytes, page count)."""
     from pypdf import PdfReader, PdfWriter
 
@@ -41,11 +42,8 @@ def assemble(parts, titles, stamp=None, font_sources=None):
         starts.append(len(writer.pages))
         writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
     if stamp is not None:
-        stamps = PdfReader(io.BytesIO(stamp)).pages
-        if len(stamps) != len(writer.pages):
-            raise ValueError(f"page numbers for {len(stamps)} pages, the document has {len(writer.pages)}")
-        for page, numbers in zip(writer.pages, stamps, strict=True):
-            page.merge_page(numbers)
+        orientations = [float(p.mediabox.width) > float(p.mediabox.height) for p in writer.pages]
+        lay_over(writer, PdfReader(io.BytesIO(stamp(orientations))))
     for title, start in zip(titles, starts, strict=True):
         if title:
             writer.add_outline_item(title=title, page_number=start)
@@ -55,6 +53,45 @@ def assemble(parts, titles, stamp=None, font_sources=None):
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
+
+
+def lay_over(writer, stamps):
+    """Draws each page of `stamps` over the same page of `writer`, as a form XObject: the page's own
+    content is left as it is (no parsing, no renaming of resources), the stamp's text stays text."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
+
+    if len(stamps.pages) != len(writer.pages):
+        raise ValueError(f"page numbers for {len(stamps.pages)} pages, the document has {len(writer.pages)}")
+    begin = writer._add_object(_content(b"q\n"))
+    for number, (page, stamp) in enumerate(zip(writer.pages, stamps.pages, strict=True)):
+        form = StreamObject()
+        form.set_data(stamp.get_contents().get_data())
+        form.update({
+            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(stamp.mediabox),
+            NameObject("/Resources"): stamp["/Resources"].get_object().clone(writer),
+        })
+        name = f"/PageNumber{number}"
+        form_ref = writer._add_object(form.flate_encode())
+        resources = page.get("/Resources")
+        if resources is None:
+            resources = page[NameObject("/Resources")] = DictionaryObject()
+        resources = resources.get_object()
+        if "/XObject" not in resources:
+            resources[NameObject("/XObject")] = DictionaryObject()
+        resources["/XObject"].get_object()[NameObject(name)] = form_ref
+        contents = page.get("/Contents")
+        existing = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+        end = writer._add_object(_content(f"Q q {name} Do Q\n".encode()))
+        page[NameObject("/Contents")] = ArrayObject([begin, *existing, end])
+
+
+def _content(data):
+    from pypdf.generic import StreamObject
+
+    stream = StreamObject()
+    stream.set_data(data)
+    return stream
 
 
 def _cids(widths):
@@ -79,24 +116,32 @@ def share_fonts(writer, font_sources):
     Fonts of other files (a fallback face for a rare character) keep their own subset."""
     from pypdf.generic import ArrayObject, NameObject
 
-    groups = {}
-    for page in writer.pages:
-        fonts = page.get("/Resources", {}).get("/Font", {})
-        for ref in fonts.values():
-            font = ref.get_object()
-            if font.get("/Subtype") != "/Type0":
-                continue
-            cid_font = font["/DescendantFonts"][0].get_object()
-            if cid_font.get("/Subtype") != "/CIDFontType2" or cid_font.get("/CIDToGIDMap") != "/Identity":
-                continue
-            name = str(cid_font["/BaseFont"]).split("+", 1)[-1]
-            source = next((src for prefix, src in font_sources.items() if name.startswith(prefix)), None)
-            descriptor = cid_font["/FontDescriptor"].get_object()
-            if source is None or "/FontFile2" not in descriptor:
-                continue
-            group = groups.setdefault(tuple(source), {"descriptors": {}, "gids": {0}})
-            group["descriptors"][id(descriptor)] = descriptor
-            group["gids"] |= _cids(cid_font.get("/W", ArrayObject()))
+    def font_dicts():
+        for page in writer.pages:
+            resources = page.get("/Resources", {}).get_object()
+            yield from resources.get("/Font", {}).get_object().values()
+            for form in resources.get("/XObject", {}).get_object().values():  # the page numbers
+                form = form.get_object()
+                if form.get("/Subtype") == "/Form":
+                    yield from form.get("/Resources", {}).get_object().get("/Font", {}).get_object().values()
+
+    groups, seen = {}, set()
+    for ref in font_dicts():
+        font = ref.get_object()
+        if id(font) in seen or font.get("/Subtype") != "/Type0":
+            continue
+        seen.add(id(font))
+        cid_font = font["/DescendantFonts"][0].get_object()
+        if cid_font.get("/Subtype") != "/CIDFontType2" or cid_font.get("/CIDToGIDMap") != "/Identity":
+            continue
+        name = str(cid_font["/BaseFont"]).split("+", 1)[-1]
+        source = next((src for prefix, src in font_sources.items() if name.startswith(prefix)), None)
+        descriptor = cid_font["/FontDescriptor"].get_object()
+        if source is None or "/FontFile2" not in descriptor:
+            continue
+        group = groups.setdefault(tuple(source), {"descriptors": {}, "gids": {0}})
+        group["descriptors"][id(descriptor)] = descriptor
+        group["gids"] |= _cids(cid_font.get("/W", ArrayObject()))
     for (path, index), group in groups.items():
         data = subset_font(path, index, group["gids"])
         if data is None:
