@@ -76,7 +76,7 @@ def test_every_page_carries_the_content_security_policy(client_for, url):
 
 
 # Rendered by WeasyPrint into PDFs, never served to a browser: the policy does not apply to them.
-PRINT_ONLY = {"templates/intake/annex2/pdf.html"}
+PRINT_ONLY = {"templates/intake/annex2/pdf.html", "templates/intake/annex2/page_numbers.html"}
 
 
 def template_files():

@@ -54,8 +54,9 @@ def _fc_list():
     fonts = []
     for line in result.stdout.splitlines():
         parts = line.split("\t")
-        if len(parts) == 4 and parts[0] and parts[1]:
-            fonts.append(CjkFont(*parts[:3], index=int(parts[3]) if parts[3].isdigit() else 0))
+        if len(parts) in (3, 4) and parts[0] and parts[1]:
+            index = parts[3] if len(parts) == 4 else "0"
+            fonts.append(CjkFont(*parts[:3], index=int(index) if index.isascii() and index.isdigit() else 0))
     return fonts
 
 
