@@ -294,8 +294,15 @@ def incremental(args, campaign, client, alone_fn, one_piece_size):
     names_present = all(re.sub(r"\s+", "", n.name) in flat for n in
                         Nomination.objects.filter(campaign=campaign, status__in=Nomination.COUNTED_STATUSES)
                         if n.name and not n.category.is_city)
-    programs = {page["/Resources"]["/Font"][name].get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-                .get_object().raw_get("/FontFile2").idnum for page in reader.pages for name in page["/Resources"]["/Font"]}
+    programs = set()
+    for page in reader.pages:  # the fonts of the pages and of their forms (the page numbers)
+        resources = page["/Resources"]
+        fonts = list(resources["/Font"].values())
+        for form in resources.get("/XObject", {}).values():
+            fonts += list(form.get_object().get("/Resources", {}).get("/Font", {}).values())
+        for font in fonts:
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            programs.add(descriptor.raw_get("/FontFile2").idnum)
     print(f"  font programs embedded in the assembled PDF: {len(programs)} (the parts' subsets share one)")
     print(f"  check: pypdf opens it ({len(reader.pages)} pages), text extractable "
           f"({sum(map(len, texts))} characters), every nominee's name in the text: {names_present}; outline: "

@@ -140,7 +140,8 @@ def test_a_new_page_renumbers_without_rendering_the_other_cities(client_for, thr
     before = len(reader(province.get(URL)).pages)
     counted_parts.clear()
     for i in range(4):  # huizhou's sheet grows by a page; 清远's, after it, moves on
-        nominate("huizhou", "enterprise", name=f"惠州第{i}家" + "粤港澳大湾区先进制造业协同创新服务型制造示范" * 8 + "有限公司")
+        long_name = f"惠州第{i}家" + "粤港澳大湾区先进制造业协同创新服务型制造示范" * 8 + "有限公司"
+        nominate("huizhou", "enterprise", name=long_name)
     pages = texts(reader(province.get(URL)))
     assert len(pages) > before
     assert len(counted_parts) == 3  # 惠州, the 汇总, and the page numbers of the new page count
@@ -330,7 +331,7 @@ def test_renders_are_kept_old_files_pruned(settings, slow_kind):
 
     settings.RENDER_KEEP_DAYS = 1
     done = [renders.request_render(slow_kind, {"n": n})[0] for n in range(4)]
-    for age, render in zip((5, 4, 3), done[:3]):
+    for age, render in zip((5, 4, 3), done[:3], strict=True):
         Render.objects.filter(pk=render.pk).update(finished_at=timezone.now() - timedelta(days=age))
     renders.prune_files(slow_kind, done[-1])
     rows = {r.pk: r for r in Render.objects.filter(kind=slow_kind.name)}
