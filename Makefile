@@ -15,9 +15,13 @@ APT_PACKAGES := fonts-arphic-uming libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-
 
 .PHONY: run test bench bench-race bench-deadline bench-pages system-deps venv lint clean
 
+# The web server and the background worker that renders the heavy PDFs (README, "Background
+# worker"); Ctrl-C stops both (the worker finishes the render under way first).
 run: system-deps venv
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
+	@trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	DEBUG=1 $(BIN)/python manage.py render_worker & worker=$$!; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: system-deps venv

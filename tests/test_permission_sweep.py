@@ -117,6 +117,10 @@ BUILDERS = {
     "user_action:account": lambda w, r: Foreign(user(OWNER).pk),
     "user_action:action": lambda w, r: "enable",  # the account is active: a POST changes nothing
     "captcha-image:key": lambda w, r: CaptchaStore.generate_key(),  # the login page's captcha, public
+    # A render of the province-wide Annex 2 PDF (every city's data, city A's among them): not a city's
+    # object but the province's document, for the province and admins only (every city gets a 404).
+    "render_download:pk": lambda w, r: province_render(w).pk,
+    "render_status:pk": lambda w, r: province_render(w).pk,
 }
 
 
@@ -127,6 +131,18 @@ BUILDERS = {
 CITY_QUERY_ROUTES = [
     "annex2_xlsx", "annex2_pdf", "recommendation_letter_docx", "recommendation_letter_pdf",
 ]
+
+
+def province_render(world):
+    """The province-wide Annex 2 PDF of the world's data, rendered (the tests' tasks run at once)."""
+    from intake.models import Render
+    from intake.renders.annex2 import PROVINCE_ANNEX2_PDF
+    from intake.renders.services import request_render
+
+    if Render not in world.by_model:
+        render, _ = request_render(PROVINCE_ANNEX2_PDF, {"campaign": open_campaign().year, "all": False})
+        world.by_model[Render] = render
+    return world.by_model[Render]
 
 
 @dataclass

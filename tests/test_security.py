@@ -76,7 +76,11 @@ def test_every_page_carries_the_content_security_policy(client_for, url):
 
 
 # Rendered by WeasyPrint into PDFs, never served to a browser: the policy does not apply to them.
-PRINT_ONLY = {"templates/intake/annex2/pdf.html", "templates/intake/letters/letter.html"}
+PRINT_ONLY = {
+    "templates/intake/annex2/pdf.html",
+    "templates/intake/annex2/page_numbers.html",
+    "templates/intake/letters/letter.html",
+}
 
 
 def template_files():

@@ -32,6 +32,7 @@ class CjkFont:
     family: str
     path: str
     fontformat: str  # TrueType, CFF, …
+    index: int = 0  # the face's index in a collection (.ttc)
 
 
 def _rank(font):
@@ -45,7 +46,7 @@ def _fc_list():
     """Every font fontconfig (hence Pango, hence WeasyPrint) knows to cover Simplified Chinese."""
     try:
         result = subprocess.run(
-            ["fc-list", "-f", "%{family[0]}\t%{file}\t%{fontformat}\n", ":lang=zh-cn:outline=true"],
+            ["fc-list", "-f", "%{family[0]}\t%{file}\t%{fontformat}\t%{index}\n", ":lang=zh-cn:outline=true"],
             capture_output=True, text=True, timeout=15, check=False,
         )
     except (OSError, subprocess.SubprocessError):
@@ -53,8 +54,9 @@ def _fc_list():
     fonts = []
     for line in result.stdout.splitlines():
         parts = line.split("\t")
-        if len(parts) == 3 and parts[0] and parts[1]:
-            fonts.append(CjkFont(*parts))
+        if len(parts) in (3, 4) and parts[0] and parts[1]:
+            index = parts[3] if len(parts) == 4 else "0"
+            fonts.append(CjkFont(*parts[:3], index=int(index) if index.isascii() and index.isdigit() else 0))
     return fonts
 
 

@@ -8,7 +8,9 @@ again. Page numbers run through the whole document: the parts are rendered witho
 document of pages carrying only their numbers (第 n 页，共 m 页, in the parts' geometry, stored
 under the sequence of page orientations, so it is rendered again only when the number or shape of
 the pages changes) is laid over the assembled pages; the text stays extractable. Each part embeds
-its own subset of the font (once per part), the page numbers one more.
+its own subset of the font (once per part), the page numbers one more; the assembly then replaces
+these subsets by one holding the glyphs of all of them (`pdfwork.share_fonts`), so the document
+carries the font's program once.
 """
 
 import hashlib
@@ -18,6 +20,7 @@ from functools import cache as memoize
 from .. import annex2
 from ..exports import Annex2Pdf
 from ..exports.base import ascii_name, download_name
+from ..exports.fonts import find_cjk_font
 from . import kinds, pdfwork
 
 SUMMARY_TITLE = "全省汇总"
@@ -81,12 +84,15 @@ class ProvinceAnnex2Pdf(kinds.RenderKind):
     def assemble(self, document, parts, datas):
         from . import services
 
-        orientations = [w > h for data in datas for (w, h) in pdfwork.page_shapes(data)]
-        shape = "".join("L" if landscape else "P" for landscape in orientations)
-        numbers_digest = kinds.digest_of("page-numbers", self.fingerprint(), shape)
-        numbers = services.stored_part(self.name, numbers_digest, pdfwork.render_html,
-                                       lambda: self.export.page_numbers_html(orientations))
-        return pdfwork.assemble(datas, [p.title for p in parts], stamp=numbers)
+        def page_numbers(orientations):
+            shape = "".join("L" if landscape else "P" for landscape in orientations)
+            digest = kinds.digest_of("page-numbers", self.fingerprint(), shape)
+            return services.stored_part(self.name, digest, pdfwork.render_html,
+                                        lambda: self.export.page_numbers_html(orientations))
+
+        font = find_cjk_font()
+        sources = {font.family.replace(" ", "-"): (font.path, font.index)} if font is not None else None
+        return pdfwork.assemble(datas, [p.title for p in parts], stamp=page_numbers, font_sources=sources)
 
 
 PROVINCE_ANNEX2_PDF = kinds.register(ProvinceAnnex2Pdf())

@@ -72,8 +72,9 @@ class SinglePartKind(RenderKind):
         return [Part(document.digest, "", type(self).renderer, lambda: document.content)]
 
     def assemble(self, document, parts, datas):
-        from pypdf import PdfReader
         import io
+
+        from pypdf import PdfReader
 
         return datas[0], len(PdfReader(io.BytesIO(datas[0])).pages)
 

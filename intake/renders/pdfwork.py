@@ -27,10 +27,13 @@ def page_shapes(data):
     return [(float(p.mediabox.width), float(p.mediabox.height)) for p in PdfReader(io.BytesIO(data)).pages]
 
 
-def assemble(parts, titles, stamp=None):
+def assemble(parts, titles, stamp=None, font_sources=None):
     """One PDF from `parts` (PDF bytes, in order): an outline entry (bookmark) per part titled from
-    `titles` (None: no entry), the parts' own outlines left out, and `stamp` (PDF bytes with as many
-    pages as the document: the page numbers) laid over each page. Returns (bytes, page count)."""
+    `titles` (None: no entry), the parts' own outlines left out. `stamp(orientations)` (a callable
+    given each page's orientation, True for landscape) returns PDF bytes with as many pages, laid
+    over the document's pages (the page numbers). `font_sources` ({font name: (file, face index)})
+    lets the parts' subsets of one font share a single embedded program (`share_fonts`).
+    Returns (bytes, page count)."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
@@ -39,15 +42,202 @@ def assemble(parts, titles, stamp=None):
         starts.append(len(writer.pages))
         writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
     if stamp is not None:
-        stamps = PdfReader(io.BytesIO(stamp)).pages
-        if len(stamps) != len(writer.pages):
-            raise ValueError(f"page numbers for {len(stamps)} pages, the document has {len(writer.pages)}")
-        for page, numbers in zip(writer.pages, stamps, strict=True):
-            page.merge_page(numbers)
+        orientations = [float(p.mediabox.width) > float(p.mediabox.height) for p in writer.pages]
+        lay_over(writer, PdfReader(io.BytesIO(stamp(orientations))))
     for title, start in zip(titles, starts, strict=True):
         if title:
             writer.add_outline_item(title=title, page_number=start)
     writer.page_mode = "/UseOutlines"
+    if font_sources:
+        share_fonts(writer, font_sources)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
+
+
+def lay_over(writer, stamps):
+    """Draws each page of `stamps` over the same page of `writer`, as a form XObject: the page's own
+    content is left as it is (no parsing, no renaming of resources), the stamp's text stays text."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
+
+    if len(stamps.pages) != len(writer.pages):
+        raise ValueError(f"page numbers for {len(stamps.pages)} pages, the document has {len(writer.pages)}")
+    begin = writer._add_object(_content(b"q\n"))
+    for number, (page, stamp) in enumerate(zip(writer.pages, stamps.pages, strict=True)):
+        form = StreamObject()
+        form.set_data(stamp.get_contents().get_data())
+        form.update({
+            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(stamp.mediabox),
+            NameObject("/Resources"): stamp["/Resources"].get_object().clone(writer),
+        })
+        name = f"/PageNumber{number}"
+        form_ref = writer._add_object(form.flate_encode())
+        resources = page.get("/Resources")
+        if resources is None:
+            resources = page[NameObject("/Resources")] = DictionaryObject()
+        resources = resources.get_object()
+        if "/XObject" not in resources:
+            resources[NameObject("/XObject")] = DictionaryObject()
+        resources["/XObject"].get_object()[NameObject(name)] = form_ref
+        contents = page.get("/Contents")
+        existing = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+        end = writer._add_object(_content(f"Q q {name} Do Q\n".encode()))
+        page[NameObject("/Contents")] = ArrayObject([begin, *existing, end])
+
+
+def _content(data):
+    from pypdf.generic import StreamObject
+
+    stream = StreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def _cids(widths):
+    """The CIDs a CIDFont's /W array gives widths for: [c [w …] c_first c_last w …]."""
+    cids, items, i = set(), list(widths), 0
+    while i < len(items):
+        first = int(items[i])
+        if i + 1 < len(items) and isinstance(items[i + 1], list):
+            cids.update(range(first, first + len(items[i + 1])))
+            i += 2
+        else:
+            cids.update(range(first, int(items[i + 1]) + 1))
+            i += 3
+    return cids
+
+
+def share_fonts(writer, font_sources):
+    """Every part embeds its own subset of the CJK font; WeasyPrint subsets keeping the font's glyph
+    ids (CIDToGIDMap /Identity), so one subset holding the glyphs of all of them serves every part.
+    Embeds that one (HarfBuzz's subsetter, from the installed font file) and points every part's
+    font at it: the assembled document carries the font's program once instead of once per part.
+    Fonts of other files (a fallback face for a rare character) keep their own subset."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    def font_dicts():
+        for page in writer.pages:
+            resources = page.get("/Resources", {}).get_object()
+            yield from resources.get("/Font", {}).get_object().values()
+            for form in resources.get("/XObject", {}).get_object().values():  # the page numbers
+                form = form.get_object()
+                if form.get("/Subtype") == "/Form":
+                    yield from form.get("/Resources", {}).get_object().get("/Font", {}).get_object().values()
+
+    groups, seen = {}, set()
+    for ref in font_dicts():
+        font = ref.get_object()
+        if id(font) in seen or font.get("/Subtype") != "/Type0":
+            continue
+        seen.add(id(font))
+        cid_font = font["/DescendantFonts"][0].get_object()
+        if cid_font.get("/Subtype") != "/CIDFontType2" or cid_font.get("/CIDToGIDMap") != "/Identity":
+            continue
+        name = str(cid_font["/BaseFont"]).split("+", 1)[-1]
+        source = next((src for prefix, src in font_sources.items() if name.startswith(prefix)), None)
+        descriptor = cid_font["/FontDescriptor"].get_object()
+        if source is None or "/FontFile2" not in descriptor:
+            continue
+        group = groups.setdefault(tuple(source), {"descriptors": {}, "gids": {0}})
+        group["descriptors"][id(descriptor)] = descriptor
+        group["gids"] |= _cids(cid_font.get("/W", ArrayObject()))
+    for (path, index), group in groups.items():
+        data = subset_font(path, index, group["gids"])
+        if data is None:
+            continue
+        shared = writer._add_object(_font_stream(data))
+        for descriptor in group["descriptors"].values():
+            descriptor[NameObject("/FontFile2")] = shared
+            descriptor.pop("/CIDSet", None)  # the shared program holds more glyphs than each part's set
+    if groups:
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
+
+
+def _font_stream(data):
+    from pypdf.generic import NameObject, NumberObject, StreamObject
+
+    stream = StreamObject()
+    stream.set_data(data)
+    stream[NameObject("/Length1")] = NumberObject(len(data))
+    return stream.flate_encode()
+
+
+HARFBUZZ_API = """
+typedef struct hb_blob_t hb_blob_t; typedef struct hb_face_t hb_face_t; typedef struct hb_set_t hb_set_t;
+typedef struct hb_subset_input_t hb_subset_input_t; typedef uint32_t hb_codepoint_t; typedef uint32_t hb_tag_t;
+hb_blob_t *hb_blob_create_from_file(const char *file_name);
+void hb_blob_destroy(hb_blob_t *blob);
+const char *hb_blob_get_data(hb_blob_t *blob, unsigned int *length);
+hb_face_t *hb_face_create(hb_blob_t *blob, unsigned int index);
+void hb_face_destroy(hb_face_t *face);
+hb_blob_t *hb_face_reference_blob(hb_face_t *face);
+unsigned int hb_face_get_glyph_count(const hb_face_t *face);
+void hb_set_add(hb_set_t *set, hb_codepoint_t codepoint);
+hb_tag_t hb_tag_from_string(const char *str, int len);
+"""
+HARFBUZZ_SUBSET_API = """
+hb_subset_input_t *hb_subset_input_create_or_fail(void);
+void hb_subset_input_destroy(hb_subset_input_t *input);
+hb_set_t *hb_subset_input_glyph_set(hb_subset_input_t *input);
+hb_set_t *hb_subset_input_set(hb_subset_input_t *input, int set_type);
+void hb_subset_input_set_flags(hb_subset_input_t *input, unsigned int value);
+hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
+"""
+# hb-subset.h
+RETAIN_GIDS, DESUBROUTINIZE, NO_HINTING, PASSTHROUGH_UNRECOGNIZED = 0x2, 0x4, 0x1, 0x20
+DROP_TABLE_TAG = 3
+_harfbuzz = {}
+_faces = {}
+
+
+def _libraries():
+    if not _harfbuzz:
+        import cffi
+
+        ffi = cffi.FFI()
+        ffi.cdef(HARFBUZZ_API + HARFBUZZ_SUBSET_API)
+        try:
+            _harfbuzz.update(ffi=ffi, hb=ffi.dlopen("libharfbuzz.so.0"),
+                             subset=ffi.dlopen("libharfbuzz-subset.so.0"))
+        except OSError:
+            _harfbuzz.update(ffi=None)
+    return _harfbuzz
+
+
+def subset_font(path, index, gids):
+    """The face `index` of the font file at `path` with only the glyphs `gids`, glyph ids kept (as
+    WeasyPrint subsets), by HarfBuzz's subsetter; None when it is not installed or fails."""
+    libraries = _libraries()
+    ffi = libraries["ffi"]
+    if ffi is None:
+        return None
+    hb, sub = libraries["hb"], libraries["subset"]
+    key = (str(path), index)
+    if key not in _faces:
+        blob = hb.hb_blob_create_from_file(str(path).encode())
+        _faces[key] = hb.hb_face_create(blob, index)
+        hb.hb_blob_destroy(blob)
+    face = _faces[key]
+    if not hb.hb_face_get_glyph_count(face):
+        return None
+    hb_input = ffi.gc(sub.hb_subset_input_create_or_fail(), sub.hb_subset_input_destroy)
+    glyphs = sub.hb_subset_input_glyph_set(hb_input)
+    for gid in sorted(gids):
+        hb.hb_set_add(glyphs, gid)
+    sub.hb_subset_input_set_flags(hb_input, RETAIN_GIDS | PASSTHROUGH_UNRECOGNIZED | DESUBROUTINIZE | NO_HINTING)
+    drop = sub.hb_subset_input_set(hb_input, DROP_TABLE_TAG)
+    for tag in (b"GPOS", b"GSUB", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"BDF ", b"BASE", b"JSTF", b"LTSH", b"PCLT"):
+        hb.hb_set_add(drop, hb.hb_tag_from_string(tag, -1))
+    subset = sub.hb_subset_or_fail(face, hb_input)
+    if subset == ffi.NULL:
+        return None
+    try:
+        blob = hb.hb_face_reference_blob(subset)
+        length = ffi.new("unsigned int *")
+        data = hb.hb_blob_get_data(blob, length)
+        result = bytes(ffi.buffer(data, length[0])) if data != ffi.NULL and length[0] else None
+        hb.hb_blob_destroy(blob)
+    finally:
+        hb.hb_face_destroy(subset)
+    return result

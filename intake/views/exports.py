@@ -71,4 +71,5 @@ def _province_pdf(request, campaign):
     if find_cjk_font() is None:  # the worker would fail the same way: say it here
         messages.error(request, f"没有找到中文字体，无法生成 PDF（汉字会显示为空白方框）。{INSTALL_HINT}")
         return redirect(f"/?campaign={campaign.year}")
-    return serve_or_wait(request, PROVINCE_ANNEX2_PDF, {"campaign": campaign.year, "all": request.GET.get("all") == "1"})
+    params = {"campaign": campaign.year, "all": request.GET.get("all") == "1"}
+    return serve_or_wait(request, PROVINCE_ANNEX2_PDF, params)

@@ -10,10 +10,11 @@ import logging
 import os
 import signal
 import threading
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
+from django.db import DatabaseError, connections
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks.utils import get_random_id
 from django_tasks_db.backend import DatabaseBackend
@@ -74,8 +75,19 @@ class Command(BaseCommand):
         self.stdout.write("render worker: stopping after the renders under way (Ctrl-C again to stop now)")
 
     def run_one(self, worker, in_thread=True):
+        """One render at a time, until stopped; a lost or busy database (a restart, a failover) is
+        waited out rather than ending the worker."""
         try:
-            worker.run()
+            while True:
+                try:
+                    worker.run()
+                    return
+                except DatabaseError:
+                    if not worker.running:
+                        return
+                    logger.warning("render worker %s: database error, trying again", worker.worker_id, exc_info=True)
+                    connections.close_all()
+                    time.sleep(worker.interval or 0.5)
         finally:
             if in_thread:
                 connections.close_all()
