@@ -7,7 +7,7 @@ Each level starts its users over --ramp seconds (each logs in: Argon2, the login
 measures --duration seconds of traffic; the logins' own times are printed on a line of their own
 (--include-ramp counts the ramp in the table instead).
 
-    make bench-deadline                                          # 63 and 315 users, 60 s each
+    make bench-deadline                                          # 63 and 315 users, 60 s each after the ramp
     .venv/bin/python bench/deadline.py --users 63,315 --duration 60 --workers 4
     .venv/bin/python bench/deadline.py --users 63 --duration 20 --database gdsm_mine_deadline
 
@@ -42,6 +42,9 @@ from bench.harness import (  # noqa: E402
 
 LOCUSTFILE = ROOT / "bench" / "deadline_locust.py"
 PERCENTILES = ("50%", "95%", "99%")
+# The default ramp's pace: a morning's logins, spread (all 315 within a minute would need more
+# CPU than the machine has for Argon2 alone, bench/password_hash.py).
+LOGINS_PER_SECOND = 2.5
 
 
 def run_level(server, users, duration, ramp, out, *, include_ramp=False):
@@ -88,8 +91,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", default="63,315", help="comma-separated load levels (default 63,315)")
     parser.add_argument("--duration", type=int, default=60, help="seconds measured per level (default 60)")
-    parser.add_argument("--ramp", type=int, default=30,
-                        help="seconds over which a level's users start and log in (default 30)")
+    parser.add_argument("--ramp", type=int, default=None,
+                        help="seconds over which a level's users start and log in (default: 2.5 logins a "
+                             "second, at least 30 s: each login costs ~0.2 CPU-seconds of Argon2)")
     parser.add_argument("--include-ramp", action="store_true",
                         help="count the ramp (and its logins) in the figures instead of resetting them after it")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
@@ -110,8 +114,9 @@ def main():
               f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         with Gunicorn(env, workers=args.workers, log=tmp / "gunicorn.log") as server:
             for users in levels:
-                rows, login_ms = run_level(server, users, args.duration, args.ramp, tmp, include_ramp=args.include_ramp)
-                report(users, args.duration, args.ramp, rows, " ".join(f"{x:.2f}" for x in os.getloadavg()), login_ms,
+                ramp = args.ramp or max(30, round(users / LOGINS_PER_SECOND))
+                rows, login_ms = run_level(server, users, args.duration, ramp, tmp, include_ramp=args.include_ramp)
+                report(users, args.duration, ramp, rows, " ".join(f"{x:.2f}" for x in os.getloadavg()), login_ms,
                        include_ramp=args.include_ramp)
         errors = [line for line in (tmp / "gunicorn.log").read_text(errors="replace").splitlines()
                   if "Traceback" in line or "WORKER TIMEOUT" in line]
