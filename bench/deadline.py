@@ -121,6 +121,8 @@ def main():
         errors = [line for line in (tmp / "gunicorn.log").read_text(errors="replace").splitlines()
                   if "Traceback" in line or "WORKER TIMEOUT" in line]
         print(f"\ngunicorn log: {len(errors)} tracebacks or worker timeouts")
+        for line in errors[:10]:
+            print(f"  {line[:160]}")
 
 
 if __name__ == "__main__":
