@@ -3,7 +3,11 @@
 deadline-day data. Prints per endpoint the requests, failures, p50/p95/p99 (ms) and the aggregate,
 for each load level. Figures, no assertions.
 
-    make bench-deadline                                          # 63 and 315 users, 60 s each
+Each level starts its users over --ramp seconds (each logs in: Argon2, the login's cost), then
+measures --duration seconds of traffic; the logins' own times are printed on a line of their own
+(--include-ramp counts the ramp in the table instead).
+
+    make bench-deadline                                          # 63 and 315 users, 60 s each after the ramp
     .venv/bin/python bench/deadline.py --users 63,315 --duration 60 --workers 4
     .venv/bin/python bench/deadline.py --users 63 --duration 20 --database gdsm_mine_deadline
 
@@ -17,6 +21,7 @@ accounts' password. Locust runs on the same machine and takes some of its CPU.
 
 import argparse
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -37,22 +42,38 @@ from bench.harness import (  # noqa: E402
 
 LOCUSTFILE = ROOT / "bench" / "deadline_locust.py"
 PERCENTILES = ("50%", "95%", "99%")
+# The default ramp's pace: a morning's logins, spread (all 315 within a minute would need more
+# CPU than the machine has for Argon2 alone, bench/password_hash.py).
+LOGINS_PER_SECOND = 2.5
 
 
-def run_level(server, users, duration, spawn_rate, out):
+def run_level(server, users, duration, ramp, out, *, include_ramp=False):
+    """One load level: `users` start over `ramp` seconds (each logs in), then `duration` seconds of
+    traffic. Unless `include_ramp`, the figures are reset once every user has started."""
     prefix = out / f"u{users}"
+    logins = out / f"u{users}-logins.json"
     command = [
         str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--only-summary",
-        "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{duration}s",
+        "--users", str(users), "--spawn-rate", f"{users / ramp:.2f}", "--run-time", f"{ramp + duration}s",
         "--host", server.base_url, "--csv", str(prefix), "--loglevel", "WARNING", "--stop-timeout", "10",
     ]
-    subprocess.run(command, cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=open(out / f"u{users}.log", "w"))
+    if not include_ramp:
+        command.append("--reset-stats")
+    with open(out / f"u{users}.log", "w") as log:
+        subprocess.run(command, cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=log,
+                       env={**os.environ, "DEADLINE_LOGIN_TIMES": str(logins)})
     with open(f"{prefix}_stats.csv", newline="") as f:
-        return list(csv.DictReader(f))
+        rows = list(csv.DictReader(f))
+    return rows, json.loads(logins.read_text()) if logins.exists() else []
 
 
-def report(users, duration, rows, load):
-    print(f"\n== {users} users, {duration} s (ramp included), load average after: {load}")
+def report(users, duration, ramp, rows, load, login_ms, *, include_ramp=False):
+    window = f"{ramp} s ramp + {duration} s" if include_ramp else f"{duration} s after a {ramp} s ramp"
+    print(f"\n== {users} users, figures of {window}, load average after: {load}")
+    if login_ms:
+        login_ms = sorted(login_ms)
+        pick = [login_ms[min(len(login_ms) - 1, int(len(login_ms) * q))] for q in (0.5, 0.95, 0.99)]
+        print(f"logins during the ramp: {len(login_ms)}, ms p50/p95/p99 {'/'.join(f'{x:.0f}' for x in pick)}")
     print(f"{'endpoint':<32} {'requests':>8} {'failures':>8} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6}")
     rows = sorted(rows, key=lambda r: (r["Name"] == "Aggregated", r["Name"]))
     for row in rows:
@@ -69,8 +90,12 @@ def _ms(value):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", default="63,315", help="comma-separated load levels (default 63,315)")
-    parser.add_argument("--duration", type=int, default=60, help="seconds per level, ramp included (default 60)")
-    parser.add_argument("--ramp", type=int, default=20, help="seconds to start all users of a level (default 20)")
+    parser.add_argument("--duration", type=int, default=60, help="seconds measured per level (default 60)")
+    parser.add_argument("--ramp", type=int, default=None,
+                        help="seconds over which a level's users start and log in (default: 2.5 logins a "
+                             "second, at least 30 s: each login costs ~0.2 CPU-seconds of Argon2)")
+    parser.add_argument("--include-ramp", action="store_true",
+                        help="count the ramp (and its logins) in the figures instead of resetting them after it")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
     parser.add_argument("--database", default="gdsm_deadline_bench", help="scratch PostgreSQL database: dropped!")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
@@ -89,11 +114,15 @@ def main():
               f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         with Gunicorn(env, workers=args.workers, log=tmp / "gunicorn.log") as server:
             for users in levels:
-                rows = run_level(server, users, args.duration, max(1, round(users / args.ramp)), tmp)
-                report(users, args.duration, rows, " ".join(f"{x:.2f}" for x in os.getloadavg()))
+                ramp = args.ramp or max(30, round(users / LOGINS_PER_SECOND))
+                rows, login_ms = run_level(server, users, args.duration, ramp, tmp, include_ramp=args.include_ramp)
+                report(users, args.duration, ramp, rows, " ".join(f"{x:.2f}" for x in os.getloadavg()), login_ms,
+                       include_ramp=args.include_ramp)
         errors = [line for line in (tmp / "gunicorn.log").read_text(errors="replace").splitlines()
                   if "Traceback" in line or "WORKER TIMEOUT" in line]
         print(f"\ngunicorn log: {len(errors)} tracebacks or worker timeouts")
+        for line in errors[:10]:
+            print(f"  {line[:160]}")
 
 
 if __name__ == "__main__":

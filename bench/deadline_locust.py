@@ -4,15 +4,18 @@ Per 21 users: 20 city clerks (one for each city, a city's clerks share its accou
 reviewer, each waiting 1–5 s between actions. A clerk: the home page, the list, a nominee opened and
 saved (a real change, written with its history), the new-nominee form, the slate page, now and then
 the city's Annex 2 XLSX. A reviewer: the overview, the lists, a city's review page, now and then the
-province-wide Annex 2 XLSX and PDF. Every user logs in first (the login is an endpoint of its own).
+province-wide Annex 2 XLSX and PDF. Every user logs in first (the login is an endpoint of its own;
+its times are also written to the file DEADLINE_LOGIN_TIMES names).
 """
 
 import itertools
+import json
 import os
 import re
+import time
 from html.parser import HTMLParser
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-pass-2023")
 CITY_ACCOUNTS = [
@@ -25,6 +28,17 @@ CITY_CODES = [
     "441400", "441500", "441600", "441700", "441800", "441900", "442000", "445100", "445200", "445300",
 ]
 _next_city = itertools.count()
+# Milliseconds of each login (login page and the posted password), written for bench/deadline.py
+# at the end: the figures locust prints are reset once every user has started.
+LOGIN_MS = []
+
+
+@events.test_stop.add_listener
+def _write_login_times(**kwargs):
+    path = os.environ.get("DEADLINE_LOGIN_TIMES")
+    if path:
+        with open(path, "w") as f:
+            json.dump(LOGIN_MS, f)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DETAIL = re.compile(r'href="/nominations/(\d+)/"')
 
@@ -79,6 +93,7 @@ class Visitor(HttpUser):
     username = None
 
     def on_start(self):
+        started = time.perf_counter()
         page = self.client.get("/accounts/login/", name="login page")
         token = CSRF.search(page.text).group(1)
         with self.client.post("/accounts/login/", name="login", allow_redirects=False, catch_response=True,
@@ -86,6 +101,7 @@ class Visitor(HttpUser):
                                     "csrfmiddlewaretoken": token}) as response:
             if response.status_code != 302:
                 response.failure(f"login as {self.username}: {response.status_code}")
+        LOGIN_MS.append((time.perf_counter() - started) * 1000)
 
     def page(self, url, name):
         with self.client.get(url, name=name, catch_response=True) as response:
