@@ -346,3 +346,22 @@ def test_every_city_clerk_gets_a_404_for_the_province_render(client_for, three_c
     for clerk in ("qingyuan", "guangzhou", "huizhou"):  # its own data in it or not
         assert client_for(clerk).get(f"/exports/renders/{render.pk}/").status_code == 404
     assert client_for("auditor").get(f"/exports/renders/{render.pk}/").status_code in (403, 404)
+
+
+def test_the_letter_pdf_is_rendered_by_the_worker_too(client_for, three_cities, settings):
+    """A city's recommendation letter: a render kind of one part, queued like the province's PDF and
+    rendered by the worker; another city's clerk never gets it by its id."""
+    from intake.renders.letters import CITY_LETTER_PDF
+
+    settings.TASKS = DATABASE_TASKS
+    clerk = client_for("qingyuan")
+    waiting = clerk.get("/letters/recommendation.pdf")
+    assert waiting.status_code == 202 and "正在按当前数据生成新版本" in waiting.content.decode()
+    render = Render.objects.get(kind=CITY_LETTER_PDF.name)
+    assert render.status == Render.QUEUED and render.params["city"] == "441800"
+
+    call_command("render_worker", "--batch", "--processes", "0", stdout=io.StringIO())
+    text = " ".join(texts(reader(clerk.get("/letters/recommendation.pdf"))))
+    assert "广东省工业和信息化厅" in text and render.code.replace("-", "") in text.replace("-", "").replace(" ", "")
+    assert client_for("huizhou").get(f"/exports/renders/{render.pk}/").status_code == 404
+    assert client_for("province").get(f"/exports/renders/{render.pk}/").status_code == 200

@@ -8,6 +8,9 @@ from django.views.decorators.http import require_safe
 
 from .. import scoping, selectors
 from ..exports import CjkFontMissing, content_disposition
+from ..exports.fonts import INSTALL_HINT, letter_fonts
+from ..renders.letters import CITY_LETTER_PDF, PROVINCE_LETTER_PDF
+from ..views.renders import serve_or_wait
 from . import EXPORTS, content, pdf
 
 
@@ -19,6 +22,8 @@ def recommendation(request, extension):
     city = scoping.get_city_for_user(request.user, request.GET.get("city") or None)
     if city is None:
         raise Http404("请用 ?city=地市代码 指明哪个地市的推荐函。")
+    if extension == "pdf":
+        return _render_in_worker(request, CITY_LETTER_PDF, {"campaign": campaign.year, "city": city.code}, campaign)
     return _send(request, extension, content.city_letter(campaign, city), campaign)
 
 
@@ -27,7 +32,18 @@ def province(request, extension):
     """The department's letter to the ministry's general office for its own selection (reviewers)."""
     scoping.ensure_may_review(request.user)
     campaign = selectors.get_campaign(request.GET.get("campaign"))
+    if extension == "pdf":
+        return _render_in_worker(request, PROVINCE_LETTER_PDF, {"campaign": campaign.year}, campaign)
     return _send(request, extension, content.province_letter(campaign), campaign)
+
+
+def _render_in_worker(request, kind, params, campaign):
+    """The PDF is rendered by the background worker (`intake/renders/`): the stored render of the
+    same letter at once, else the page that waits for it and offers the previous version."""
+    if letter_fonts() is None:  # said here, in words, rather than as a failed render
+        messages.error(request, f"没有找到中文字体，无法生成推荐函 PDF（汉字会显示为空白方框）。{INSTALL_HINT}")
+        return redirect(f"/?campaign={campaign.year}")
+    return serve_or_wait(request, kind, params)
 
 
 def _send(request, extension, letter, campaign):
