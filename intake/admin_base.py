@@ -63,7 +63,7 @@ class LabelledInputsMixin:
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
                 for field in self.fields.values():
-                    field.widget.attrs["aria-label"] = f"{self.instance}：{field.label}"
+                    field.widget.attrs["aria-label"] = f"{field.label}（{self.instance}）"
 
         return RowForm
 
