@@ -16,8 +16,8 @@ Nothing is deleted: no delete permission anywhere, and no bulk delete action.
 """
 
 from django.contrib import messages
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import FileField
 from django.http import Http404, HttpResponseRedirect

@@ -36,7 +36,8 @@ def test_every_page_has_a_skip_link_and_one_labelled_navigation(client_for):
     assert '<a class="skip-link visually-hidden-focusable" href="#main">跳到主要内容</a>' in page
     assert '<main class="container-fluid px-4" id="main" tabindex="-1">' in page
     navs = re.findall(r"<nav\b[^>]*>", page)
-    assert all("aria-label=" in nav for nav in navs) and len({re.search(r'aria-label="([^"]+)"', n)[1] for n in navs}) == len(navs)
+    assert all("aria-label=" in nav for nav in navs)
+    assert len({re.search(r'aria-label="([^"]+)"', n)[1] for n in navs}) == len(navs)  # each landmark its own name
     assert 'data-bs-toggle="collapse" data-bs-target="#main-nav"' in page  # collapses on a narrow screen
 
 
@@ -44,7 +45,7 @@ def test_messages_are_live_regions(client_for):
     client = client_for("qingyuan")
     n = nominate("qingyuan", "project")
     page = client.post(f"/nominations/{n.pk}/withdraw/", follow=True).content.decode()
-    assert re.search(r'<div class="alert alert-success" role="status">[^<]*撤回', page), page[page.find('id="messages"'):][:500]
+    assert re.search(r'<div class="alert alert-success" role="status">[^<]*撤回', page)
 
 
 def test_the_formal_review_controls_name_their_nominee(client_for):
@@ -60,7 +61,8 @@ def test_the_campaign_picker_changes_page_only_on_its_button(client_for):
     page = client_for("qingyuan").get("/").content.decode()
     picker = page[page.index('id="campaign-picker-form"'):]
     picker = picker[:picker.index("</form>")]
-    assert "data-submit-on-change" not in picker and '<button class="btn btn-sm btn-outline-secondary text-nowrap" type="submit">切换</button>' in picker
+    assert "data-submit-on-change" not in picker
+    assert '<button class="btn btn-sm btn-outline-secondary text-nowrap" type="submit">切换</button>' in picker
     assert "<noscript>" not in picker
 
 
