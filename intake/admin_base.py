@@ -62,8 +62,9 @@ class LabelledInputsMixin:
         class RowForm(base):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
+                row = f"（{self.instance}）" if self.instance.pk else ""  # a bare form from a bad post: no row
                 for field in self.fields.values():
-                    field.widget.attrs["aria-label"] = f"{field.label}（{self.instance}）"
+                    field.widget.attrs["aria-label"] = f"{field.label}{row}"
 
         return RowForm
 
