@@ -16,8 +16,8 @@ Nothing is deleted: no delete permission anywhere, and no bulk delete action.
 """
 
 from django.contrib import messages
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import FileField
 from django.http import Http404, HttpResponseRedirect
@@ -56,16 +56,18 @@ class LabelledInputsMixin:
             widget.widgets[1].attrs["aria-label"] = f"{label}：时间"
         return formfield
 
-    def get_changelist_form(self, request, **kwargs):
-        base = super().get_changelist_form(request, **kwargs)
+    def get_changelist_formset(self, request, **kwargs):
+        base = super().get_changelist_formset(request, **kwargs)
 
-        class RowForm(base):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                for field in self.fields.values():
-                    field.widget.attrs["aria-label"] = f"{self.instance}：{field.label}"
+        class NamedRows(base):
+            def _construct_form(self, i, **kwargs):
+                form = super()._construct_form(i, **kwargs)
+                row = f"（{form.instance}）" if form.instance.pk else ""  # a bare form from a bad post: no row
+                for field in form.fields.values():
+                    field.widget.attrs["aria-label"] = f"{field.label}{row}"
+                return form
 
-        return RowForm
+        return NamedRows
 
 
 class HistoryAdmin(LabelledInputsMixin, NoDeleteMixin, SimpleHistoryAdmin):

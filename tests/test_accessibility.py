@@ -54,8 +54,8 @@ def browser_as(browser, live_server, username, **context_options):
     if username:
         client = Client()
         client.force_login(user(username))
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                              "url": live_server.url}])
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
     return context, Site(context.new_page(), live_server.url)
 
 
@@ -84,8 +84,9 @@ SCROLLS_SIDEWAYS = """() => {
   // The widest elements that overflow: those whose parent still fits.
   const over = e => e.getBoundingClientRect().right > root.clientWidth + 1;
   const wide = [...document.querySelectorAll("body *")].filter(e => over(e) && !over(e.parentElement));
-  return `${root.scrollWidth}px in ${root.clientWidth}px: ` + wide.slice(0, 5).map(e =>
-    e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\\s+/).join(".") : "")).join(", ");
+  const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+    + (typeof e.className === "string" && e.className ? "." + e.className.trim().split(/\\s+/).join(".") : "");
+  return `${root.scrollWidth}px in ${root.clientWidth}px: ` + wide.slice(0, 5).map(name).join(", ");
 }"""
 
 
@@ -154,7 +155,8 @@ def test_a_clerk_enters_a_nominee_with_the_keyboard_alone(seeded, site):
     # Focus is visible on the blue bar: a ring of its own colour, not Bootstrap's blue on blue.
     page.keyboard.press("Shift+Tab")
     tab_to(page, ".site-navbar a.nav-link")
-    ring = page.evaluate("() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; }")
+    ring = page.evaluate("() => [getComputedStyle(document.activeElement).outlineStyle, "
+                         "getComputedStyle(document.activeElement).outlineWidth]")
     assert ring == ["solid", "3px"], ring
 
     tab_to(page, "#quota-table a[href*='/nominations/new/project/']")
