@@ -112,12 +112,19 @@ def main():
         print(f"database {args.database}: migrated, seeded with deadline-day data in {seconds:.0f} s")
         print(f"gunicorn: {args.workers} sync workers; machine: {os.cpu_count()} cores, "
               f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        with Gunicorn(env, workers=args.workers, log=tmp / "gunicorn.log") as server:
+        # The province-wide PDF is rendered by the background worker, beside the app server as in
+        # production (README, "Background worker"): one process, its pool over the machine's cores.
+        with open(tmp / "render_worker.log", "wb") as worker_log, \
+                Gunicorn(env, workers=args.workers, log=tmp / "gunicorn.log") as server:
+            worker = subprocess.Popen([str(BIN / "python"), "manage.py", "render_worker"], cwd=ROOT, env=env,
+                                      stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True)
             for users in levels:
                 ramp = args.ramp or max(30, round(users / LOGINS_PER_SECOND))
                 rows, login_ms = run_level(server, users, args.duration, ramp, tmp, include_ramp=args.include_ramp)
                 report(users, args.duration, ramp, rows, " ".join(f"{x:.2f}" for x in os.getloadavg()), login_ms,
                        include_ramp=args.include_ramp)
+            worker.terminate()  # finishes the render under way
+            worker.wait(timeout=120)
         errors = [line for line in (tmp / "gunicorn.log").read_text(errors="replace").splitlines()
                   if "Traceback" in line or "WORKER TIMEOUT" in line]
         print(f"\ngunicorn log: {len(errors)} tracebacks or worker timeouts")
