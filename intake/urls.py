@@ -29,8 +29,8 @@ urlpatterns = [
     # Annex 2 export and import (issue 3)
     path("exports/annex2.xlsx", exports.annex2_export, {"extension": "xlsx"}, name="annex2_xlsx"),
     path("exports/annex2.pdf", exports.annex2_export, {"extension": "pdf"}, name="annex2_pdf"),
-    path("exports/renders/<int:pk>/", renders.render_download, name="render_download"),
-    path("exports/renders/<int:pk>/status/", renders.render_status, name="render_status"),
+    path("exports/renders/<int:render_id>/", renders.render_download, name="render_download"),
+    path("exports/renders/<int:render_id>/status/", renders.render_status, name="render_status"),
     path("exports/province-selection.xlsx", exports.province_selection_export, {"extension": "xlsx"},
          name="province_selection_xlsx"),
     path("exports/province-selection.pdf", exports.province_selection_export, {"extension": "pdf"},

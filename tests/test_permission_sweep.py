@@ -119,8 +119,7 @@ BUILDERS = {
     "captcha-image:key": lambda w, r: CaptchaStore.generate_key(),  # the login page's captcha, public
     # A render of the province-wide Annex 2 PDF (every city's data, city A's among them): not a city's
     # object but the province's document, for the province and admins only (every city gets a 404).
-    "render_download:pk": lambda w, r: province_render(w).pk,
-    "render_status:pk": lambda w, r: province_render(w).pk,
+    "render_id": lambda w, r: province_render(w).pk,
 }
 
 

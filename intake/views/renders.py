@@ -33,8 +33,8 @@ def serve_or_wait(request, kind, params):
     return response
 
 
-def _allowed_render(request, pk):
-    render = Render.objects.filter(pk=pk).first()
+def _allowed_render(request, render_id):
+    render = Render.objects.filter(pk=render_id).first()
     kind = kinds.REGISTRY.get(render.kind) if render is not None else None
     if kind is None or not kind.allowed(request.user, render.params):
         raise Http404("没有找到该文件。")
@@ -42,9 +42,9 @@ def _allowed_render(request, pk):
 
 
 @require_safe
-def render_download(request, pk):
+def render_download(request, render_id):
     """A stored render by its id (the previous version the waiting page offers, or the fresh one)."""
-    render, kind = _allowed_render(request, pk)
+    render, kind = _allowed_render(request, render_id)
     render = services.current_of(render)
     if not render.is_done:
         raise Http404("该版本的文件尚未生成或已清理，请重新下载。")
@@ -59,9 +59,9 @@ def render_download(request, pk):
 
 
 @require_safe
-def render_status(request, pk):
+def render_status(request, render_id):
     """JSON for the waiting page's script: {"status": …, "ready": bool, "download": url}."""
-    render, _kind = _allowed_render(request, pk)
+    render, _kind = _allowed_render(request, render_id)
     render = services.current_of(render)
     response = JsonResponse({
         "status": render.status, "label": render.get_status_display(), "ready": render.is_done,
