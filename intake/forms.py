@@ -239,7 +239,7 @@ class ProvinceContactForm(SlateContactForm):
 
 
 
-# --- Slate review (issue 4) ------------------------------------------------------------------
+# --- Slate review ---------------------------------------------------------------------------------
 
 
 def _attributes(attrs):
@@ -339,7 +339,7 @@ class RejectForm(forms.Form):
                              error_messages={"required": "请填写不予受理的原因。"})
 
 
-# --- Annex 2 import (issue 3) ----------------------------------------------------------------
+# --- Annex 2 import -------------------------------------------------------------------------------
 
 
 class Annex2ImportForm(forms.Form):

@@ -482,7 +482,7 @@ class Slate(models.Model):
         return code_of_digest(self.letter_digest) if self.letter_digest else ""
 
 
-# --- Slate review (issue 4): the timeline of a city's slate --------------------------------
+# --- Slate review: the timeline of a city's slate -------------------------------------------------
 
 
 class SlateEvent(models.Model):
