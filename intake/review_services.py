@@ -15,6 +15,7 @@ from quotas.locking import lock_objects
 from quotas.services import ensure_province_room
 
 from . import annex2, review_selectors, selectors
+from .localtime import local_time
 from .models import DeadlineExtension, Nomination, ProvinceContact, Slate, SlateEvent
 from .request_input import parse_int
 from .scoping import ensure_may_enter, ensure_may_review
@@ -22,7 +23,6 @@ from .services import _save, clean_filler, ensure_entry_open, grant_extension, l
 from .uploads import display_name, stored_pdf, validate_pdf
 from .validators import normalize_letter_number, validate_letter_number
 
-REVIEW_FIELDS = (*Nomination.CHECK_FIELDS, "site_check_note", "paper_no")
 PDF_LABELS = {"letter_pdf": "推荐函", "annex2_pdf": "附件2 汇总表"}
 
 
@@ -64,7 +64,7 @@ def _province_save(nomination, user, reason, fields):
 
 def save_formal_review(nomination, *, user, **fields):
     """真实性 / 准确性 / 完整性, the site check note and the paper form's number of one nomination."""
-    unknown = set(fields) - set(REVIEW_FIELDS)
+    unknown = set(fields) - set(Nomination.FORMAL_REVIEW_FIELDS)
     if unknown:
         raise ValueError(f"not formal review fields: {sorted(unknown)}")
     with nomination_for_writing(nomination, user=user) as nomination:
@@ -231,7 +231,7 @@ def return_slate(*, user, campaign, city, reason, extend_to=None):
             raise ValidationError(
                 "“延期至”应晚于%(city)s当前的截止时间 %(deadline)s；不需要延期时请留空。",
                 code="extension_not_later",
-                params={"city": city.name, "deadline": review_selectors.local_minutes(current)},
+                params={"city": city.name, "deadline": local_time(current)},
             )
         note = reason
         if extend_to is not None:
@@ -239,7 +239,7 @@ def return_slate(*, user, campaign, city, reason, extend_to=None):
                 user=user, campaign=campaign, city=city, kind=DeadlineExtension.SUBMISSION, deadline=extend_to,
                 reason=f"退回修改：{reason}",
             )
-            note = f"{reason}（截止时间延至 {timezone.localtime(extend_to):%Y-%m-%d %H:%M}）"
+            note = f"{reason}（截止时间延至 {local_time(extend_to)}）"
         slate.status = Slate.RETURNED
         slate.returned_at = now
         slate.returned_by = user

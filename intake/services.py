@@ -12,6 +12,7 @@ from quotas.locking import city_key, lock_objects
 from quotas.services import QuotaExceeded, ensure_room
 
 from . import selectors
+from .localtime import local_time
 from .models import (
     CATEGORY_SPECIFIC_FIELDS,
     ENTRY_FIELDS,
@@ -57,7 +58,7 @@ def ensure_entry_open(campaign, city, *, deadline=None, slate=None):
             "%(campaign)s的推荐已于 %(deadline)s 截止，不能再新增、修改或撤回推荐对象。"
             "如确需延期，请联系省工业和信息化厅。",
             code="deadline_passed",
-            params={"campaign": campaign.name, "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+            params={"campaign": campaign.name, "deadline": local_time(deadline)},
         )
     ensure_slate_not_frozen(campaign, city, slate=slate)
 
@@ -76,12 +77,8 @@ def ensure_slate_not_frozen(campaign, city, *, slate=None):
         "%(city)s的推荐材料已于 %(at)s 提交省工业和信息化厅，审核期间推荐对象和推荐函不能新增、修改或撤回。"
         "如需修改，请联系省工业和信息化厅退回。",
         code="slate_submitted",
-        params={"city": city.name, "at": _local(slate.submitted_at)},
+        params={"city": city.name, "at": local_time(slate.submitted_at)},
     )
-
-
-def _local(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 def ensure_credit_code_free(nomination):
@@ -307,7 +304,7 @@ def extension_problems(campaign, kind, deadline, reason):
     if deadline is None or deadline <= own:
         errors["deadline"] = ValidationError(
             "延期后的截止时间应晚于批次原定的 %(own)s（北京时间）；早于它等于提前截止。",
-            code="extension_not_later", params={"own": _local(own)},
+            code="extension_not_later", params={"own": local_time(own)},
         )
     if not (reason or "").strip():
         errors["reason"] = ValidationError("请填写延期原因，便于日后查阅。", code="reason_missing")
@@ -332,7 +329,7 @@ def grant_extension(*, user, campaign, city, kind, deadline, reason):
         extension.deadline = deadline
         extension.reason = reason.strip()[:200]
         extension._history_user = user
-        extension._change_reason = f"延期至 {_local(deadline)}"
+        extension._change_reason = f"延期至 {local_time(deadline)}"
         extension.save()
     return extension
 

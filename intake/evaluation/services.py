@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from quotas.locking import lock_objects
 
+from ..localtime import local_time
 from ..models import MINISTRY_PLATFORM, DeadlineExtension, RecognisedUnit, UnitEvaluation
 from ..scoping import ensure_may_oversee_evaluation, ensure_may_report_evaluation
 from ..services import grant_extension, save_with_history
@@ -21,10 +22,6 @@ REGISTRY_FIELDS = ("name", "credit_code", "kind", "batch", "city", "is_active")
 
 class EvaluationClosed(ValidationError):
     pass
-
-
-def local_time(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def ensure_evaluation_open(campaign, city, state, now=None):
