@@ -239,7 +239,7 @@ class ProvinceContactForm(SlateContactForm):
 
 
 
-# --- Slate review (issue 4) ------------------------------------------------------------------
+# --- Slate review ---------------------------------------------------------------------------------
 
 
 def _attributes(attrs):
@@ -279,7 +279,7 @@ class FormalReviewForm(forms.Form):
     """One row of the city's formal review table (its inputs carry the row's `form` attribute).
     A plain form: only these columns are checked here, the service validates the nomination."""
 
-    FIELDS = (*Nomination.CHECK_FIELDS, "site_check_note", "paper_no")
+    FIELDS = Nomination.FORMAL_REVIEW_FIELDS
     COLUMN_NAMES = {"site_check_note": "现场核查情况", "paper_no": "纸质材料编号"}
 
     def __init__(self, *args, nomination, read_only=False, **kwargs):
@@ -339,7 +339,7 @@ class RejectForm(forms.Form):
                              error_messages={"required": "请填写不予受理的原因。"})
 
 
-# --- Annex 2 import (issue 3) ----------------------------------------------------------------
+# --- Annex 2 import -------------------------------------------------------------------------------
 
 
 class Annex2ImportForm(forms.Form):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .localtime import local_time
 from .uploads import private_upload_to
 from .validators import (
     normalize_credit_code,
@@ -177,7 +178,7 @@ class DeadlineExtension(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.city} {self.get_kind_display()} 延至 {timezone.localtime(self.deadline):%Y-%m-%d %H:%M}"
+        return f"{self.city} {self.get_kind_display()} 延至 {local_time(self.deadline)}"
 
 
 class AccountManager(UserManager):
@@ -334,6 +335,7 @@ class Nomination(models.Model):
     CHECK_FAIL = "fail"
     CHECK_CHOICES = [("", "未审查"), (CHECK_PASS, "通过"), (CHECK_FAIL, "不通过")]
     CHECK_FIELDS = ("check_authenticity", "check_accuracy", "check_completeness")
+    FORMAL_REVIEW_FIELDS = (*CHECK_FIELDS, "site_check_note", "paper_no")  # what the city's review table writes
     PAPER_COPIES_REQUIRED = 2  # 申报书一式两份
     check_authenticity = models.CharField("真实性", max_length=10, choices=CHECK_CHOICES, blank=True)
     check_accuracy = models.CharField("准确性", max_length=10, choices=CHECK_CHOICES, blank=True)
@@ -482,7 +484,7 @@ class Slate(models.Model):
         return code_of_digest(self.letter_digest) if self.letter_digest else ""
 
 
-# --- Slate review (issue 4): the timeline of a city's slate --------------------------------
+# --- Slate review: the timeline of a city's slate -------------------------------------------------
 
 
 class SlateEvent(models.Model):
@@ -522,7 +524,7 @@ class SlateEvent(models.Model):
         verbose_name = verbose_name_plural = "推荐函办理记录"
 
     def __str__(self):
-        return f"{self.slate} {self.get_kind_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+        return f"{self.slate} {self.get_kind_display()} {local_time(self.at)}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -734,7 +736,7 @@ class PasswordHistory(models.Model):
         verbose_name = verbose_name_plural = "历史密码"
 
     def __str__(self):
-        return f"{self.user} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+        return f"{self.user} {local_time(self.at)}"
 
 
 class SecurityEvent(models.Model):
@@ -818,7 +820,7 @@ class SecurityEvent(models.Model):
         verbose_name = verbose_name_plural = "安全审计日志"
 
     def __str__(self):
-        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S} {self.username} {self.get_kind_display()}"
+        return f"{local_time(self.at, seconds=True)} {self.username} {self.get_kind_display()}"
 
     @property
     def role_display(self):

@@ -11,11 +11,8 @@ from quotas.selectors import province_selected, quota_matrix, quota_table
 
 from . import crosschecks, selectors
 from .annex2 import PROVINCE_RECOMMENDER, build_sheet, city_sheet, code_of_digest, sheet_digest
+from .localtime import local_time
 from .models import Category, Nomination, ProvinceContact, Slate
-
-
-def local_minutes(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def submission_problems(campaign, city, *, slate=None, now=None, stamped=None, deadline=None, lines=None,
@@ -33,7 +30,7 @@ def submission_problems(campaign, city, *, slate=None, now=None, stamped=None, d
 
     if slate.status == Slate.SUBMITTED:
         add("already_submitted", "推荐材料已于 %(at)s 提交省工业和信息化厅，正在审核，无需重复提交。",
-            at=local_minutes(slate.submitted_at) if slate.submitted_at else "—")
+            at=local_time(slate.submitted_at))
     elif slate.status == Slate.ACCEPTED:
         add("already_accepted", "推荐材料已由省工业和信息化厅受理，不能再次提交。")
     if not campaign.is_open:
@@ -42,7 +39,7 @@ def submission_problems(campaign, city, *, slate=None, now=None, stamped=None, d
         deadline = deadline or selectors.deadline_for(campaign, city)
         if now > deadline:
             add("deadline_passed", "推荐已于 %(deadline)s 截止，不能再提交。如确需延期，请联系省工业和信息化厅。",
-                deadline=local_minutes(deadline))
+                deadline=local_time(deadline))
     if not slate.filler_name or not slate.filler_phone:
         add("filler_missing", "请在首页填写附件2表头的填报人和联系电话。")
     if not slate.letter_pdf:

@@ -15,14 +15,22 @@ from quotas.locking import lock_objects
 from quotas.services import ensure_province_room
 
 from . import annex2, review_selectors, selectors
+from .history import save_with_history
+from .localtime import local_time
 from .models import DeadlineExtension, Nomination, ProvinceContact, Slate, SlateEvent
 from .request_input import parse_int
 from .scoping import ensure_may_enter, ensure_may_review
-from .services import _save, clean_filler, ensure_entry_open, grant_extension, lock_city, nomination_for_writing
+from .services import (
+    clean_filler,
+    ensure_entry_open,
+    grant_extension,
+    lock_city,
+    nomination_for_writing,
+    save_nomination,
+)
 from .uploads import display_name, stored_pdf, validate_pdf
 from .validators import normalize_letter_number, validate_letter_number
 
-REVIEW_FIELDS = (*Nomination.CHECK_FIELDS, "site_check_note", "paper_no")
 PDF_LABELS = {"letter_pdf": "推荐函", "annex2_pdf": "附件2 汇总表"}
 
 
@@ -34,14 +42,6 @@ def _event(slate, kind, user, note="", nomination=None):
     return SlateEvent.objects.create(slate=slate, kind=kind, actor=user, note=note[:1000], nomination=nomination)
 
 
-def _save_slate(slate, user, reason=""):
-    slate._history_user = user
-    if reason:
-        slate._change_reason = reason
-    slate.save()
-    return slate
-
-
 def _locked_slate(campaign, city, *, create=False):
     qs = Slate.objects.select_for_update()
     if create:
@@ -49,22 +49,12 @@ def _locked_slate(campaign, city, *, create=False):
     return qs.filter(campaign=campaign, city=city).first()
 
 
-def _province_save(nomination, user, reason, fields):
-    """A province decision on a nomination: only its review columns change, so the city's data
-    is not validated again (rules may have changed since it was entered)."""
-    nomination.updated_by = user
-    nomination._history_user = user
-    nomination._change_reason = reason
-    nomination.save(update_fields=[*fields, "updated_by", "updated_at"])
-    return nomination
-
-
 # --- City side ---------------------------------------------------------------------------
 
 
 def save_formal_review(nomination, *, user, **fields):
     """真实性 / 准确性 / 完整性, the site check note and the paper form's number of one nomination."""
-    unknown = set(fields) - set(REVIEW_FIELDS)
+    unknown = set(fields) - set(Nomination.FORMAL_REVIEW_FIELDS)
     if unknown:
         raise ValueError(f"not formal review fields: {sorted(unknown)}")
     with nomination_for_writing(nomination, user=user) as nomination:
@@ -75,7 +65,7 @@ def save_formal_review(nomination, *, user, **fields):
             )
         for name, value in fields.items():
             setattr(nomination, name, value)
-        return _save(nomination, user, reason="形式审查")
+        return save_nomination(nomination, user, reason="形式审查")
 
 
 # The stamped paper a clerk uploads must show the current data: each carries the Annex 2 校验码
@@ -106,7 +96,7 @@ def upload_slate_pdf(*, user, campaign, city, field, uploaded, code=""):
         digest_field = STAMPED_CODE_FIELDS[field]
         setattr(slate, digest_field, confirmed_annex2_digest(campaign, city, slate, code, field=field))
         with stored_pdf(getattr(slate, field), uploaded, validated=True):
-            _save_slate(slate, user, reason=f"上传{PDF_LABELS[field]}")
+            save_with_history(slate, user, validate=False, reason=f"上传{PDF_LABELS[field]}")
             code = annex2.code_of_digest(getattr(slate, digest_field))
             note = f"{PDF_LABELS[field]}：{display_name(uploaded, '')}（校验码 {code}）"
             _event(slate, SlateEvent.UPLOADED, user, note)
@@ -144,7 +134,7 @@ def save_letter_number(*, user, campaign, city, letter_number):
         ensure_entry_open(campaign, city)
         slate = _locked_slate(campaign, city, create=True)
         slate.letter_number = letter_number
-        _save_slate(slate, user, reason="填写推荐函发文字号")
+        save_with_history(slate, user, validate=False, reason="填写推荐函发文字号")
     return slate
 
 
@@ -169,7 +159,7 @@ def submit_slate(*, user, campaign, city):
         slate.status = Slate.SUBMITTED
         slate.submitted_at = timezone.now()
         slate.submitted_by = user
-        _save_slate(slate, user, reason="提交省厅")
+        save_with_history(slate, user, validate=False, reason="提交省厅")
         _event(slate, SlateEvent.SUBMITTED, user, "退回后重新提交" if resubmission else "")
     return slate
 
@@ -198,7 +188,7 @@ def accept_slate(*, user, campaign, city):
         slate.status = Slate.ACCEPTED
         slate.accepted_at = timezone.now()
         slate.accepted_by = user
-        _save_slate(slate, user, reason="受理")
+        save_with_history(slate, user, validate=False, reason="受理")
         _event(slate, SlateEvent.ACCEPTED, user)
     return slate
 
@@ -231,7 +221,7 @@ def return_slate(*, user, campaign, city, reason, extend_to=None):
             raise ValidationError(
                 "“延期至”应晚于%(city)s当前的截止时间 %(deadline)s；不需要延期时请留空。",
                 code="extension_not_later",
-                params={"city": city.name, "deadline": review_selectors.local_minutes(current)},
+                params={"city": city.name, "deadline": local_time(current)},
             )
         note = reason
         if extend_to is not None:
@@ -239,12 +229,12 @@ def return_slate(*, user, campaign, city, reason, extend_to=None):
                 user=user, campaign=campaign, city=city, kind=DeadlineExtension.SUBMISSION, deadline=extend_to,
                 reason=f"退回修改：{reason}",
             )
-            note = f"{reason}（截止时间延至 {timezone.localtime(extend_to):%Y-%m-%d %H:%M}）"
+            note = f"{reason}（截止时间延至 {local_time(extend_to)}）"
         slate.status = Slate.RETURNED
         slate.returned_at = now
         slate.returned_by = user
         slate.return_reason = reason
-        _save_slate(slate, user, reason="退回")
+        save_with_history(slate, user, validate=False, reason="退回")
         _event(slate, SlateEvent.RETURNED, user, note)
     return slate
 
@@ -267,7 +257,10 @@ def reject_nomination(nomination, *, user, reason):
         nomination.status = Nomination.REJECTED
         nomination.status_reason = reason[:300]
         nomination.province_selected = False
-        _province_save(nomination, user, f"不予受理：{reason}"[:100], ["status", "status_reason", "province_selected"])
+        # A province decision changes only its own columns: the city's data is not validated again
+        # (rules may have changed since it was entered).
+        save_with_history(nomination, user, f"不予受理：{reason}", validate=False,
+                          update_fields=["status", "status_reason", "province_selected"])
         _event(slate, SlateEvent.REJECTED, user, f"“{nomination.name}”：{reason}", nomination)
     return nomination
 
@@ -294,7 +287,8 @@ def record_paper(*, user, campaign, city, copies):
         for n in nominations:
             if n.paper_copies != cleaned[n.pk]:
                 n.paper_copies = cleaned[n.pk]
-                _province_save(n, user, f"收到纸质申报书 {n.paper_copies} 份", ["paper_copies"])
+                save_with_history(n, user, f"收到纸质申报书 {n.paper_copies} 份", validate=False,
+                                  update_fields=["paper_copies"])
                 changed.append(f"“{n.name}”{n.paper_copies} 份")
         if changed:
             _event(slate, SlateEvent.PAPER, user, "收到纸质申报书：" + "、".join(changed))
@@ -333,7 +327,7 @@ def select_for_ministry(nomination, *, user):
             )
         ensure_province_room(nomination.campaign, nomination.category)
         nomination.province_selected = True
-        _province_save(nomination, user, "列入省推荐名单", ["province_selected"])
+        save_with_history(nomination, user, "列入省推荐名单", validate=False, update_fields=["province_selected"])
         _event(slate, SlateEvent.SELECTED, user, f"“{nomination.name}”", nomination)
     return nomination
 
@@ -348,7 +342,7 @@ def unselect_for_ministry(nomination, *, user):
         if not nomination.province_selected:
             raise ValidationError("“%(name)s”不在省推荐名单中。", code="not_selected", params={"name": nomination.name})
         nomination.province_selected = False
-        _province_save(nomination, user, "移出省推荐名单", ["province_selected"])
+        save_with_history(nomination, user, "移出省推荐名单", validate=False, update_fields=["province_selected"])
         slate = Slate.objects.get(campaign=nomination.campaign, city=nomination.city)
         _event(slate, SlateEvent.UNSELECTED, user, f"“{nomination.name}”", nomination)
     return nomination
@@ -366,6 +360,4 @@ def save_province_contact(*, user, campaign, filler_name, filler_phone, letter_n
         contact = contact or ProvinceContact(campaign=campaign)
         contact.filler_name, contact.filler_phone, contact.updated_by = filler_name, filler_phone, user
         contact.letter_number = letter_number
-        contact._history_user = user
-        contact.save()
-    return contact
+        return save_with_history(contact, user, validate=False)

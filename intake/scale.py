@@ -3,9 +3,9 @@
 `build_scale_data` takes what `seed_demo` made (cities, categories, accounts, the 2023 campaign and
 the open demo one) and adds what the busiest day looks like: more campaigns, and every city at
 its full quota in each of them, plus withdrawn nominations that lists and history still show; the
-newest campaign's slates in every state of their way through the province (issue 4), with their
+newest campaign's slates in every state of their way through the province, with their
 timelines; and a registry of 500 recognised units of batches 1–4 with this year's evaluation
-partly reported (issue 5). Each part is its own function so the data grows with the system.
+partly reported. Each part is its own function so the data grows with the system.
 
 Rows are written in bulk with their history (django-simple-history's `bulk_create_with_history`),
 not through `services`: the volumes are what matters here, and closed campaigns refuse entries.

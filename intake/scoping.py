@@ -76,7 +76,7 @@ def ensure_may_enter(user, city):
 
 
 
-# --- Slate review (issue 4) ------------------------------------------------------------------
+# --- Slate review ---------------------------------------------------------------------------------
 
 
 def get_slate_for_user(user, campaign, code=None):
@@ -98,7 +98,7 @@ def ensure_may_review(user):
         raise PermissionDenied("只有省工业和信息化厅的审核账号可以审核地市推荐材料。")
 
 
-# --- Evaluation of batches 1–4 (issue 5) ---------------------------------------------------
+# --- Evaluation of batches 1–4 --------------------------------------------------------------------
 # Evaluation of the demonstration units of batches 1–4: a city reports on its own active units;
 # the province and admins read every unit (deactivated ones too) and keep the registry.
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.http import Http404
 from django.utils import timezone
 
+from .localtime import local_time
 from .models import Campaign, City, DeadlineExtension, Nomination, Slate
 from .request_input import parse_int
 
@@ -142,7 +143,7 @@ def _display(field, value, names):
     if isinstance(field, models.BooleanField):
         return "是" if value else "否"
     if isinstance(field, models.DateTimeField) and isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
+        return local_time(value) if timezone.is_aware(value) else value
     return value
 
 

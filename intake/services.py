@@ -5,13 +5,15 @@ from collections import Counter
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from quotas.locking import city_key, lock_objects
 from quotas.services import QuotaExceeded, ensure_room
 
 from . import selectors
+from .history import save_with_history
+from .localtime import local_time
 from .models import (
     CATEGORY_SPECIFIC_FIELDS,
     ENTRY_FIELDS,
@@ -57,7 +59,7 @@ def ensure_entry_open(campaign, city, *, deadline=None, slate=None):
             "%(campaign)s的推荐已于 %(deadline)s 截止，不能再新增、修改或撤回推荐对象。"
             "如确需延期，请联系省工业和信息化厅。",
             code="deadline_passed",
-            params={"campaign": campaign.name, "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+            params={"campaign": campaign.name, "deadline": local_time(deadline)},
         )
     ensure_slate_not_frozen(campaign, city, slate=slate)
 
@@ -76,12 +78,8 @@ def ensure_slate_not_frozen(campaign, city, *, slate=None):
         "%(city)s的推荐材料已于 %(at)s 提交省工业和信息化厅，审核期间推荐对象和推荐函不能新增、修改或撤回。"
         "如需修改，请联系省工业和信息化厅退回。",
         code="slate_submitted",
-        params={"city": city.name, "at": _local(slate.submitted_at)},
+        params={"city": city.name, "at": local_time(slate.submitted_at)},
     )
-
-
-def _local(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 def ensure_credit_code_free(nomination):
@@ -97,22 +95,17 @@ def ensure_credit_code_free(nomination):
         )
 
 
-def _save(nomination, user, reason=""):
-    """Validate and save with the history entry naming `user`; a race lost to the database's
-    own unique constraints comes back as the same message the checks give."""
+def save_nomination(nomination, user, reason=""):
+    """Validate (uniqueness included) and save with the history entry naming `user`; a race lost
+    to the database's own unique constraints comes back as the same message the checks give."""
     nomination.updated_by = user
     nomination.full_clean(validate_constraints=False)
-    nomination._history_user = user
-    if reason:
-        nomination._change_reason = reason
-    try:
-        with transaction.atomic():
-            nomination.save()
-    except IntegrityError:
-        ensure_credit_code_free(nomination)
-        ensure_room(nomination.campaign, nomination.city, nomination.category, exclude_pk=nomination.pk)
-        raise
-    return nomination
+    return save_with_history(nomination, user, reason, validate=False, explain_conflict=_explain_nomination_conflict)
+
+
+def _explain_nomination_conflict(nomination):
+    ensure_credit_code_free(nomination)
+    ensure_room(nomination.campaign, nomination.city, nomination.category, exclude_pk=nomination.pk)
 
 
 def _fit_to_category(nomination):
@@ -133,7 +126,7 @@ def create_nomination(*, user, campaign, city, category, **fields):
         nomination = Nomination(campaign=campaign, city=city, category=category, created_by=user, **fields)
         _fit_to_category(nomination)
         ensure_credit_code_free(nomination)
-        return _save(nomination, user)
+        return save_nomination(nomination, user)
 
 
 def import_nominations(*, user, campaign, city, rows, commit=True):
@@ -223,7 +216,7 @@ def update_nomination(nomination, *, user, category=None, **fields):
             setattr(nomination, name, value)
         _fit_to_category(nomination)
         ensure_credit_code_free(nomination)
-        return _save(nomination, user)
+        return save_nomination(nomination, user)
 
 
 def withdraw_nomination(nomination, *, user, reason=""):
@@ -233,7 +226,7 @@ def withdraw_nomination(nomination, *, user, reason=""):
             raise ValidationError("只有“已录入”的推荐对象可以撤回。", code="not_withdrawable")
         nomination.status = Nomination.WITHDRAWN
         nomination.status_reason = reason
-        return _save(nomination, user, reason=f"撤回：{reason}" if reason else "撤回")
+        return save_nomination(nomination, user, reason=f"撤回：{reason}" if reason else "撤回")
 
 
 def restore_nomination(nomination, *, user):
@@ -245,7 +238,7 @@ def restore_nomination(nomination, *, user):
         nomination.status = Nomination.ENTERED
         nomination.status_reason = ""
         ensure_credit_code_free(nomination)
-        return _save(nomination, user, reason="恢复")
+        return save_nomination(nomination, user, reason="恢复")
 
 
 def clean_filler(filler_name, filler_phone):
@@ -274,9 +267,7 @@ def save_slate_contact(*, user, campaign, city, filler_name, filler_phone):
         slate, _ = Slate.objects.select_for_update().get_or_create(campaign=campaign, city=city)
         slate.filler_name = filler_name
         slate.filler_phone = filler_phone
-        slate._history_user = user
-        slate.save()
-    return slate
+        return save_with_history(slate, user, validate=False)
 
 
 # --- Deadline extensions ------------------------------------------------------------------------
@@ -307,7 +298,7 @@ def extension_problems(campaign, kind, deadline, reason):
     if deadline is None or deadline <= own:
         errors["deadline"] = ValidationError(
             "延期后的截止时间应晚于批次原定的 %(own)s（北京时间）；早于它等于提前截止。",
-            code="extension_not_later", params={"own": _local(own)},
+            code="extension_not_later", params={"own": local_time(own)},
         )
     if not (reason or "").strip():
         errors["reason"] = ValidationError("请填写延期原因，便于日后查阅。", code="reason_missing")
@@ -331,10 +322,7 @@ def grant_extension(*, user, campaign, city, kind, deadline, reason):
         )
         extension.deadline = deadline
         extension.reason = reason.strip()[:200]
-        extension._history_user = user
-        extension._change_reason = f"延期至 {_local(deadline)}"
-        extension.save()
-    return extension
+        return save_with_history(extension, user, f"延期至 {local_time(deadline)}", validate=False)
 
 
 # --- What the admin keeps: cities, campaigns, categories, 示范模式, accounts -----------------------
@@ -345,26 +333,6 @@ def grant_extension(*, user, campaign, city, kind, deadline, reason):
 def _ensure_admin(user):
     if not (user.is_superuser or user.role == user.ADMIN):
         raise PermissionDenied("只有系统管理员可以修改基础数据。")
-
-
-def save_with_history(obj, user, reason=""):
-    """Validate `obj` and save it, the history entry naming `user` (and `reason`).
-
-    Uniqueness and the model's constraints are left to the database, which checks them on the write
-    anyway (a query per constraint beforehand made a 500-row import take seconds); a refusal, or a
-    race lost to another writer, comes back as the message full_clean would have given."""
-    obj.full_clean(validate_unique=False, validate_constraints=False)
-    obj._history_user = user
-    if reason:
-        obj._change_reason = reason[:100]
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError:
-        obj.validate_unique()
-        obj.validate_constraints()
-        raise
-    return obj
 
 
 def save_city(*, user, city, reason=""):

@@ -10,7 +10,7 @@ urlpatterns = [
     path("nominations/<int:pk>/withdraw/", nominations.nomination_withdraw, name="nomination_withdraw"),
     path("nominations/<int:pk>/restore/", nominations.nomination_restore, name="nomination_restore"),
     path("slate/contact/", nominations.slate_contact, name="slate_contact"),
-    # Slate submission and provincial review (issue 4)
+    # Slate submission and provincial review
     path("slate/", slate.slate_page, name="slate"),
     path("slate/upload/<slug:kind>/", slate.slate_upload, name="slate_upload"),
     path("slate/submit/", slate.slate_submit, name="slate_submit"),
@@ -26,7 +26,7 @@ urlpatterns = [
     path("review/<str:code>/paper/", review.slate_paper, name="slate_paper"),
     path("selection/", review.province_selection, name="province_selection"),
     path("selection/contact/", review.province_contact, name="province_contact"),
-    # Annex 2 export and import (issue 3)
+    # Annex 2 export and import
     path("exports/annex2.xlsx", exports.annex2_export, {"extension": "xlsx"}, name="annex2_xlsx"),
     path("exports/annex2.pdf", exports.annex2_export, {"extension": "pdf"}, name="annex2_pdf"),
     path("exports/renders/<int:render_id>/", renders.render_download, name="render_download"),

@@ -69,8 +69,8 @@ def save_quota_rule(*, user, rule, reason=""):
     """Add or change a quota rule (admins). Under the lock of every city the rule (old or new)
     decides, and the province's for its own limits, so no entry counts against a limit that is
     being changed; validated, and in the history under `user`."""
+    from intake.history import save_with_history
     from intake.review_services import lock_province
-    from intake.services import save_with_history
 
     if not (user.is_superuser or user.role == user.ADMIN):
         raise PermissionDenied("只有系统管理员可以修改推荐名额规则。")

@@ -48,7 +48,9 @@ def pdf_text(response):
 
 
 def rfc5987(filename):
-    return f"filename*=UTF-8''{quote(filename, safe='')}"
+    """RFC 5987's `filename*` as Django's `content_disposition_header` writes it (the charset's
+    name is case-insensitive)."""
+    return f"filename*=utf-8''{quote(filename)}"
 
 
 def sheet_rows(ws):

@@ -105,7 +105,7 @@ def pdf_upload(name="盖章材料.pdf", content=None):
     return SimpleUploadedFile(name, pdf_bytes() if content is None else content, content_type="application/pdf")
 
 
-# --- Slate review (issue 4) ------------------------------------------------------------------
+# --- Slate review ---------------------------------------------------------------------------------
 
 PASS_REVIEW = {"check_authenticity": "pass", "check_accuracy": "pass", "check_completeness": "pass",
                "site_check_note": ""}

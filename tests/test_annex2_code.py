@@ -165,7 +165,7 @@ def test_a_change_after_the_upload_is_refused_with_both_codes(client_for):
     n = nominate("qingyuan", "project")
     ready_slate("qingyuan")
     stamped = current()
-    services.update_nomination(n, user=user("qingyuan"), contact_phone="020-83133359")  # the example
+    services.update_nomination(n, user=user("qingyuan"), contact_phone="020-83133359")  # a landline with its area code
     message = f"盖章的附件2（校验码 {stamped}）与当前数据不一致（现为 {current()}），请重新下载、盖章并上传。"
     letter = (f"盖章推荐函所列附件2的校验码（{stamped}）与当前数据不一致（现为 {current()}），"
               "请重新下载推荐函、盖章并上传。")

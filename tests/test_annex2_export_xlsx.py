@@ -145,7 +145,7 @@ def test_province_workbook_summary_and_every_city(client_for):
     wb = workbook(response)
     assert wb.sheetnames[0] == "汇总" and len(wb.sheetnames) == 21
     assert wb.sheetnames[1:4] == ["广州市", "韶关市", "珠海市"] and wb.sheetnames[-1] == "云浮市"
-    assert "filename*=UTF-8''" in response["Content-Disposition"] and "province" in response["Content-Disposition"]
+    assert "filename*=utf-8''" in response["Content-Disposition"] and "province" in response["Content-Disposition"]
     summary = sheet_rows(wb["汇总"])
     assert summary[0] == ["服务型制造示范推荐汇总（全省）"]
     quota_header = next(r for r in summary if r[:2] == ["地市", None])

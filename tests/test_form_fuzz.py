@@ -197,7 +197,7 @@ TARGETS = {
         f"home-{account}": Target(None, lambda c: "/", lambda c: None, account=account, extra=(CAMPAIGN,), method="get")
         for account in ("qingyuan", "province")
     },
-    # The city's slate (issue 4) and Annex 2 import (issue 3)
+    # The city's slate and the Annex 2 import
     "formal-review": Target(FormalReviewForm, lambda c: f"/nominations/{c['own'].pk}/review/",
                             lambda c: FormalReviewForm(nomination=c["own"])),
     "slate-upload": Target(SlateUploadForm, lambda c: "/slate/upload/letter/", lambda c: SlateUploadForm(),
@@ -222,7 +222,7 @@ TARGETS = {
                                account="province", extra=(CAMPAIGN,)),
     "paper": Target(None, lambda c: f"/review/{c['submitted'].city.code}/paper/", lambda c: None, account="province",
                     extra=(CAMPAIGN, (lambda c: f"copies-{c['submitted'].pk}", ["1", "2", "0", "-1"]))),
-    # Evaluation of batches 1–4 (issue 5)
+    # Evaluation of batches 1–4
     "evaluation-state": Target(EvaluationStateForm, lambda c: f"/evaluation/units/{c['unit'].pk}/",
                                lambda c: EvaluationStateForm(), extra=(CAMPAIGN,)),
     "unit-new": Target(RecognisedUnitForm, lambda c: "/evaluation/units/new/", lambda c: RecognisedUnitForm(),
@@ -325,7 +325,7 @@ def test_no_input_yields_a_500(ctx, target, data, settings):
 @FUZZ
 @given(data=st.data())
 def test_file_fields_get_uploads(data):
-    """Upload forms (issues 3 and 4) are fuzzed with files, not only with text."""
+    """Upload forms (the Annex 2 import, the slate's documents) are fuzzed with files, not only with text."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     class UploadForm(forms.Form):

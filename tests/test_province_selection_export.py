@@ -21,7 +21,7 @@ def test_xlsx_names_the_department_and_lists_only_the_selection(client_for):
     text = "\n".join(" ".join(str(v) for v in row if v is not None) for row in rows)
     assert "推荐单位（盖章）：广东省工业和信息化厅" in text.replace(" ", "")
     assert "甲智能装备有限公司" in text and "未入选的企业" not in text
-    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert "filename*=utf-8''" in response["Content-Disposition"]
 
 
 def test_pdf_names_the_department(client_for):

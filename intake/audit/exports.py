@@ -1,7 +1,7 @@
 """The security log as XLSX, through SafeWorkbook (no cell can become a formula)."""
 
-from django.utils import timezone
 
+from ..localtime import local_time
 from ..xlsx import SafeWorkbook
 
 EXPORT_MAX_ROWS = 50_000
@@ -15,7 +15,7 @@ def security_log_xlsx(events):
     sheet.append(COLUMNS)
     for event in events.iterator(chunk_size=2000):
         sheet.append([
-            timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"), event.username, event.role_display,
+            local_time(event.at, seconds=True), event.username, event.role_display,
             event.address or "", event.get_kind_display(), event.target, event.city.name if event.city else "",
             event.get_outcome_display(), event.detail,
         ])

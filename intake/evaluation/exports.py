@@ -3,14 +3,11 @@ mimetype, bytes)."""
 
 from django.utils import timezone
 
+from ..localtime import local_time
 from ..models import City, RecognisedUnit
 from ..xlsx import XLSX_MIMETYPE, SafeWorkbook
 from . import selectors
 from .registry_import import HEADERS
-
-
-def _local(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 class RegistryExport:
@@ -47,9 +44,9 @@ class RegistryExport:
                 evaluation.unable_detail,
                 "已上传" if evaluation.explanation else "",
                 row.standing_label if evaluated else "",
-                _local(row.deadlines.online), _local(row.deadlines.explanation),
+                local_time(row.deadlines.online, empty=""), local_time(row.deadlines.explanation, empty=""),
                 "是" if unit.is_active else "否",
-                self._who(evaluation), _local(evaluation.updated_at) if evaluation.pk else "",
+                self._who(evaluation), local_time(evaluation.updated_at, empty="") if evaluation.pk else "",
             ])
         for letter, width in zip("ABCDEFGHIJ", (40, 22, 10, 6, 10, 30, 12, 12, 12, 30), strict=True):
             sheet.column_dimensions[letter].width = width
@@ -63,7 +60,7 @@ class RegistryExport:
         for p in selectors.progress_by_city(self.campaign, City.objects.all(), units, self.now):
             sheet.append([
                 p.city.name, p.done, p.explained, p.outstanding, p.overdue, p.total,
-                _local(p.deadlines.online), _local(p.deadlines.explanation),
+                local_time(p.deadlines.online, empty=""), local_time(p.deadlines.explanation, empty=""),
             ])
 
     @staticmethod

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from quotas.locking import lock_objects
 
+from ..history import save_with_history
+from ..localtime import local_time
 from ..models import MINISTRY_PLATFORM, DeadlineExtension, RecognisedUnit, UnitEvaluation
 from ..scoping import ensure_may_oversee_evaluation, ensure_may_report_evaluation
-from ..services import grant_extension, save_with_history
+from ..services import grant_extension
 from ..uploads import UploadRejected, stored_pdf, validate_pdf
 from . import selectors
 
@@ -21,10 +23,6 @@ REGISTRY_FIELDS = ("name", "credit_code", "kind", "batch", "city", "is_active")
 
 class EvaluationClosed(ValidationError):
     pass
-
-
-def local_time(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def ensure_evaluation_open(campaign, city, state, now=None):
@@ -81,15 +79,12 @@ def set_evaluation_state(*, user, campaign, unit, state, filed_on=None, unable_r
             evaluation.unable_reason = evaluation.unable_detail = ""
             evaluation.explanation = ""
             evaluation.explanation_uploaded_at = None
-        evaluation.updated_by = user
-        evaluation._history_user = user
-        evaluation._change_reason = _change_reason(evaluation)
         if explanation is not None and state == UnitEvaluation.UNABLE:
             with stored_pdf(evaluation.explanation, explanation):
                 evaluation.explanation_uploaded_at = timezone.now()
-                evaluation.save()
+                save_with_history(evaluation, user, _change_reason(evaluation), validate=False)
         else:
-            evaluation.save()
+            save_with_history(evaluation, user, _change_reason(evaluation), validate=False)
     return evaluation
 
 

@@ -5,9 +5,9 @@ import hashlib
 import inspect
 from functools import cache as memoize
 from importlib.metadata import version as package_version
-from urllib.parse import quote
 
 from django.core.cache import cache
+from django.utils.http import content_disposition_header
 
 from ..annex2 import ANNEX_LABEL, TITLE, content_digest
 
@@ -81,9 +81,13 @@ def ascii_name(sheets, summary, extension):
 
 
 def content_disposition(filename, fallback):
-    """RFC 6266 / RFC 5987: an ASCII `filename` for old clients, the UTF-8 `filename*` for the rest."""
-    fallback = fallback.replace("\\", "_").replace('"', "_")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    """Django's attachment header for `filename` (RFC 6266; RFC 5987's UTF-8 `filename*` for a
+    Chinese name), with the ASCII `fallback` first for clients that ignore `filename*`."""
+    header = content_disposition_header(as_attachment=True, filename=filename)
+    if "filename*=" in header:
+        plain = content_disposition_header(as_attachment=True, filename=fallback)
+        header = header.replace("attachment", plain, 1)
+    return header
 
 
 class CachedExport:

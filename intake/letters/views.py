@@ -1,9 +1,9 @@
 """Downloads of the drafted recommendation letters (推荐函)."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from .. import scoping, selectors
@@ -49,9 +49,8 @@ def _render_in_worker(request, kind, params, campaign):
 def _send(request, extension, letter, campaign):
     export = EXPORTS[extension]()
     etag = f'"{extension}-{letter.digest()[:24]}-{pdf.fingerprint() if extension == "pdf" else "docx"}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
-    else:
+    response = get_conditional_response(request, etag=etag)  # 304 when the client has it
+    if response is None:
         try:
             filename, mimetype, data = export.render(letter)
         except CjkFontMissing as exc:

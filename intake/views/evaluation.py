@@ -17,6 +17,7 @@ from ..charts import stacked_bars
 from ..evaluation import registry_import, selectors, services
 from ..evaluation.exports import RegistryExport
 from ..evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
+from ..localtime import local_time
 from ..models import BATCH_CHOICES, City, DeadlineExtension, RecognisedUnit, UnitEvaluation
 from ..request_input import parse_int
 from ..uploads import UploadRejected, pdf_response
@@ -249,7 +250,7 @@ def extensions(request):
             messages.success(
                 request,
                 f"已将{extension.city.name}的{extension.get_kind_display()}延至 "
-                f"{services.local_time(extension.deadline)}（北京时间）。",
+                f"{local_time(extension.deadline)}（北京时间）。",
             )
             return redirect(f"{reverse('evaluation_extensions')}?campaign={campaign.year}")
     cities = list(City.objects.all())

@@ -1,9 +1,9 @@
 """Annex 2 downloads: one city's sheet, or (province, admins) every city's with the 汇总."""
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from .. import annex2, review_selectors, scoping, selectors
@@ -54,9 +54,8 @@ def _send(request, export, campaign, sheets, summary):
     except CjkFontMissing as exc:
         messages.error(request, " ".join(exc.args))
         return redirect(f"/?campaign={campaign.year}")
-    if result.etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
-    else:
+    response = get_conditional_response(request, etag=result.etag)  # 304 when the client has it
+    if response is None:
         response = HttpResponse(result.data, content_type=result.mimetype)
         response["Content-Disposition"] = content_disposition(result.filename, result.fallback_filename)
     response["ETag"] = result.etag

@@ -2,11 +2,11 @@
 at once, else a page saying it is being prepared (it refreshes itself) with the previous version."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render as render_page
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from ..exports import content_disposition
@@ -74,9 +74,8 @@ def render_status(request, render_id):
 
 def _send(request, render, filename, fallback):
     etag = f'"{render.digest[:32]}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
-    else:
+    response = get_conditional_response(request, etag=etag)  # 304 when the client has it
+    if response is None:
         kind = kinds.REGISTRY[render.kind]
         with render.file.open("rb") as f:
             response = HttpResponse(f.read(), content_type=kind.mimetype)

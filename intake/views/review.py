@@ -12,6 +12,7 @@ from quotas.selectors import province_quota_table, quota_table
 from .. import crosschecks, review_selectors, review_services, scoping, selectors
 from ..charts import stacked_bars
 from ..forms import ProvinceContactForm, RejectForm, ReturnSlateForm
+from ..localtime import local_time
 from ..models import Category, Nomination
 from ..request_input import parse_int
 from .confirm import confirmation_page, confirmed
@@ -129,7 +130,7 @@ def slate_return(request, code):
             cancel_url=_review_url(campaign, city), danger=True,
             lines=[
                 f"退回原因：{form.cleaned_data['reason']}",
-                f"截止时间延至 {timezone.localtime(extend_to):%Y-%m-%d %H:%M}（北京时间）" if extend_to else "不延期",
+                f"截止时间延至 {local_time(extend_to)}（北京时间）" if extend_to else "不延期",
                 "退回后该市可修改推荐对象，须重新下载、盖章上传附件2后再提交。",
             ],
         )

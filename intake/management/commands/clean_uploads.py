@@ -7,8 +7,8 @@ and committing its row can still leave one behind. Dry run by default.
 
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from intake.localtime import local_time
 from intake.uploads import orphaned_files
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, delete=False, min_age_minutes=60, **options):
         found = orphaned_files(min_age_minutes=min_age_minutes)
         for name, size, modified in found:
-            self.stdout.write(f"{name}\t{size} 字节\t{timezone.localtime(modified):%Y-%m-%d %H:%M}")
+            self.stdout.write(f"{name}\t{size} 字节\t{local_time(modified)}")
             if delete:
                 default_storage.delete(name)
         total = sum(size for _name, size, _modified in found)

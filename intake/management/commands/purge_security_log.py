@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from intake.audit.purge import purge
+from intake.localtime import local_time
 from intake.models import SecurityEvent
 
 
@@ -17,5 +17,5 @@ class Command(BaseCommand):
             count, cutoff = purge(days)
         except ValueError as exc:
             raise CommandError(str(exc))
-        self.stdout.write(f"已删除 {timezone.localtime(cutoff):%Y-%m-%d %H:%M} 之前的安全审计日志 {count} 条；"
+        self.stdout.write(f"已删除 {local_time(cutoff)} 之前的安全审计日志 {count} 条；"
                           "更近的记录全部保留。本次清理已记入日志。")

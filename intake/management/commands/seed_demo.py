@@ -14,6 +14,7 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from intake.evaluation.services import set_evaluation_state
+from intake.localtime import local_time
 from intake.models import (
     Campaign,
     Category,
@@ -49,7 +50,7 @@ class Command(BaseCommand):
             units = self.demo_registry(campaign)
         self.stdout.write(
             f"参考数据新增 {created} 条；演示批次“{campaign.name}”{'已创建' if campaign_created else '已存在'}"
-            f"（截止 {timezone.localtime(campaign.submission_deadline):%Y-%m-%d %H:%M}）；"
+            f"（截止 {local_time(campaign.submission_deadline)}）；"
             f"名额规则新增 {rules} 条；账号新增 {users} 个；演示示范单位新增 {units} 个。"
         )
 
