@@ -21,9 +21,10 @@ def test_idle_session_ends_on_the_server(client_for, settings):
     settings.SESSION_IDLE_MINUTES = 2
     client = client_for("qingyuan")
     assert client.get("/").status_code == 200
-    age_session(client, 119)
+    # Margins of a minute either side of the limit: a loaded machine takes seconds per request.
+    age_session(client, 60)
     assert client.get("/").status_code == 200  # not yet idle: this request is activity
-    age_session(client, 121)
+    age_session(client, 180)
     response = client.get("/nominations/?campaign=2023")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/nominations/%3Fcampaign%3D2023"
@@ -69,8 +70,9 @@ def test_the_activity_stamp_is_written_at_most_once_a_minute(client_for):
     assert client.session[ACTIVITY_KEY] == stamp
     assert Session.objects.get(session_key=key).expire_date == written  # no save, no new expiry
     age_session(client, 61)
+    before = int(time.time())
     client.get("/nominations/")
-    assert client.session[ACTIVITY_KEY] >= int(time.time()) - 1
+    assert client.session[ACTIVITY_KEY] >= before
 
 
 def test_logout_everywhere_ends_every_session_of_the_account(seeded, settings):
