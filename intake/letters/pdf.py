@@ -20,13 +20,14 @@ from .docx import text_width_pt
 TEMPLATE = "intake/letters/letter.html"
 MIMETYPE = "application/pdf"
 CHAR_PT = 16
+FONTS_MISSING = f"没有找到中文字体，无法生成推荐函 PDF（汉字会显示为空白方框）。{INSTALL_HINT}"
 
 
 def html(letter):
     """The HTML WeasyPrint lays out (public for tests and benchmarks)."""
     fonts = letter_fonts()
     if fonts is None:
-        raise CjkFontMissing(f"没有找到中文字体，无法生成推荐函 PDF（汉字会显示为空白方框）。{INSTALL_HINT}")
+        raise CjkFontMissing(FONTS_MISSING)
     signature_indent = max(4 * CHAR_PT + (text_width_pt(letter.date) - text_width_pt(letter.signature)) / 2, 0)
     return render_to_string(TEMPLATE, {
         "letter": letter,
