@@ -249,6 +249,9 @@ TASKS = {
 }
 RENDER_CONCURRENCY = env_int("RENDER_CONCURRENCY", 1, minimum=1)
 RENDER_PROCESSES = env_int("RENDER_PROCESSES", os.cpu_count() or 1)
+# The worker and its pool run this much nicer than the web servers (os.nice), so on a machine
+# they share the renders take only the CPU the pages leave: a PDF may wait, a page should not.
+RENDER_NICE = env_int("RENDER_NICE", 10, minimum=0)
 # A render waiting this long without a worker taking it: the waiting page says the worker may be down.
 RENDER_STALL_SECONDS = env_int("RENDER_STALL_SECONDS", 120, minimum=10)
 # Files of renders superseded by a newer one of the same document are pruned after this many days.

@@ -36,6 +36,7 @@ def _test_settings(settings, tmp_path):
     # the database backend (tests/test_renders.py).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                   "QUEUES": ["default", "renders"]}}
+    settings.RENDER_NICE = 0  # the worker run inside a test leaves the test process's priority alone
     # Exports cached by one test must not answer another's (intake/exports/base.py:render_cached).
     from django.core.cache import cache
 

@@ -365,3 +365,19 @@ def test_the_letter_pdf_is_rendered_by_the_worker_too(client_for, three_cities, 
     assert "广东省工业和信息化厅" in text and render.code.replace("-", "") in text.replace("-", "").replace(" ", "")
     assert client_for("huizhou").get(f"/exports/renders/{render.pk}/").status_code == 404
     assert client_for("province").get(f"/exports/renders/{render.pk}/").status_code == 200
+
+
+def test_the_worker_renders_at_a_lower_priority_than_the_web(settings, slow_kind, monkeypatch):
+    """The worker lowers its own priority before its pool starts (the pool inherits it), so renders
+    take only the CPU pages leave."""
+    import os
+
+    niced = []
+    monkeypatch.setattr(os, "nice", lambda increment: niced.append(increment) or 0)
+    settings.TASKS = DATABASE_TASKS
+    settings.RENDER_NICE = 10
+    render, _ = renders.request_render(slow_kind, {"n": 1})
+    out = io.StringIO()
+    call_command("render_worker", "--batch", "--processes", "0", stdout=out)
+    render.refresh_from_db()
+    assert niced[0] == 10 and render.status == Render.DONE

@@ -45,9 +45,12 @@ class Command(BaseCommand):
         if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
             raise CommandError("TASKS 未使用数据库后端（django_tasks_db.DatabaseBackend），无需后台生成程序。")
         logging.getLogger("django_tasks_db").setLevel(logging.INFO if verbosity > 1 else logging.WARNING)
+        if settings.RENDER_NICE:
+            os.nice(settings.RENDER_NICE)  # before the pool starts: its processes inherit it
         started = pool.start(processes)
         self.stdout.write(f"render worker: {concurrency} render(s) at a time, pool of {started} process(es) "
-                          f"(cores: {os.cpu_count()}), queue '{RENDER_QUEUE}'" + (", batch" if batch else ""))
+                          f"(cores: {os.cpu_count()}), nice {os.nice(0)}, queue '{RENDER_QUEUE}'"
+                          + (", batch" if batch else ""))
         self.workers = [self.make_worker(i, interval, batch) for i in range(concurrency)]
         previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
