@@ -3,7 +3,6 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html, format_html_join
 
 from .crosschecks import percent
 from .models import (
@@ -242,39 +241,6 @@ class ProvinceContactForm(SlateContactForm):
 # --- Slate review ---------------------------------------------------------------------------------
 
 
-def _attributes(attrs):
-    """Widget attributes as Django's widget templates write them: in order, True bare, False left out."""
-    return format_html_join(
-        "", "{}", ((format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-                   for name, value in attrs.items() if value is not False)
-    )
-
-
-class RowSelect(forms.Select):
-    """A select drawn without the template engine: the formal review table has three per
-    nomination, and on a city at full quota Django's widget templates were most of the page's time.
-    The same HTML as Django's select (attributes, one <option> per choice, the value selected)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "", '<option value="{}"{}>{}</option>',
-            ((key, " selected" if str(key) in chosen else "", label) for key, label in self.choices),
-        )
-        return format_html('<select name="{}"{}>{}</select>', name, _attributes(self.build_attrs(self.attrs, attrs)),
-                           options)
-
-
-class RowTextInput(forms.TextInput):
-    """A text input drawn without the template engine (see RowSelect)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        shown = self.format_value(value)
-        return format_html('<input type="{}" name="{}"{}{}>', self.input_type, name,
-                           format_html(' value="{}"', shown) if shown is not None else "",
-                           _attributes(self.build_attrs(self.attrs, attrs)))
-
-
 class FormalReviewForm(forms.Form):
     """One row of the city's formal review table (its inputs carry the row's `form` attribute).
     A plain form: only these columns are checked here, the service validates the nomination."""
@@ -287,10 +253,7 @@ class FormalReviewForm(forms.Form):
         kwargs.setdefault("prefix", f"n{nomination.pk}")
         super().__init__(*args, **kwargs)
         for name in self.FIELDS:
-            field = self.fields[name] = Nomination._meta.get_field(name).formfield()
-            row_widget = RowSelect(choices=field.choices) if name in Nomination.CHECK_FIELDS else RowTextInput()
-            row_widget.attrs.update(field.widget.attrs)  # maxlength
-            field.widget = row_widget
+            self.fields[name] = Nomination._meta.get_field(name).formfield()
         form_id = f"review-{nomination.pk}"
         for field in self.fields.values():
             field.widget.attrs.update({"form": form_id, "class": "form-select form-select-sm"})
