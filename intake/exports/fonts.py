@@ -42,17 +42,26 @@ def _rank(font):
         return len(PREFERRED_FAMILIES) + (0 if font.fontformat == "TrueType" else 1)
 
 
-def _fc_list():
-    """Every font fontconfig (hence Pango, hence WeasyPrint) knows to cover Simplified Chinese."""
+def _fc_list_lines(fields):
+    """fontconfig's lines (`fc-list -f fields`) for the outline fonts that cover Simplified Chinese,
+    or None when fc-list cannot be run."""
     try:
         result = subprocess.run(
-            ["fc-list", "-f", "%{family[0]}\t%{file}\t%{fontformat}\t%{index}\n", ":lang=zh-cn:outline=true"],
+            ["fc-list", "-f", fields, ":lang=zh-cn:outline=true"],
             capture_output=True, text=True, timeout=15, check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
+    return result.stdout.splitlines()
+
+
+def _fc_list():
+    """Every font fontconfig (hence Pango, hence WeasyPrint) knows to cover Simplified Chinese."""
+    lines = _fc_list_lines("%{family[0]}\t%{file}\t%{fontformat}\t%{index}\n")
+    if lines is None:
+        return None
     fonts = []
-    for line in result.stdout.splitlines():
+    for line in lines:
         parts = line.split("\t")
         if len(parts) in (3, 4) and parts[0] and parts[1]:
             index = parts[3] if len(parts) == 4 else "0"
@@ -114,14 +123,8 @@ class LetterFonts:
 @lru_cache(maxsize=1)
 def installed_families():
     """Every family name (all of a font's names, Chinese and English) fontconfig has for Chinese."""
-    try:
-        result = subprocess.run(
-            ["fc-list", "-f", "%{family}\n", ":lang=zh-cn:outline=true"],
-            capture_output=True, text=True, timeout=15, check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return frozenset()
-    return frozenset(name.strip() for line in result.stdout.splitlines() for name in line.split(",") if name.strip())
+    lines = _fc_list_lines("%{family}\n") or []
+    return frozenset(name.strip() for line in lines for name in line.split(",") if name.strip())
 
 
 def _first(preferred, available):
