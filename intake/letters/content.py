@@ -138,6 +138,12 @@ def _attachments(code, total, copies=""):
     return tuple(f"{i}. {line}" for i, line in enumerate(lines, start=1))
 
 
+def _closing(total, copies=""):
+    if not total:
+        return "现将服务型制造示范推荐汇总表随函报送。"
+    return f"现将服务型制造示范推荐汇总表及相关申报书{copies}随函报送，请予审核。"
+
+
 def _recommends(year, groups):
     if not groups:
         return "本次没有推荐对象。"
@@ -161,10 +167,6 @@ def city_letter(campaign, city, *, slate=None, day=None):
         f"确认申报主体提交的正式纸质材料编号与申报系统上的电子编号一致。{_recommends(year, groups)}"
     )
     total = sum(g.count for g in groups)
-    closing = (
-        "现将服务型制造示范推荐汇总表及相关申报书（一式两份）随函报送，请予审核。"
-        if total else "现将服务型制造示范推荐汇总表随函报送。"
-    )
     return Letter(
         authority=city.bureau_name,
         number=number_or_blank(slate.letter_number, year),
@@ -172,7 +174,7 @@ def city_letter(campaign, city, *, slate=None, day=None):
         addressee=f"{PROVINCE}：",
         opening=opening,
         groups=groups,
-        closing=closing,
+        closing=_closing(total, "（一式两份）"),
         attachments=_attachments(sheet.verification_code, total, "（一式两份）"),
         date=chinese_date(day or timezone.localdate()),
         contact=_contact(slate.filler_name, slate.filler_phone),
@@ -196,10 +198,6 @@ def province_letter(campaign, *, day=None):
         f"各地市工业和信息化局对申报材料进行了形式审查，我厅进行了审核。{_recommends(year, groups)}"
     )
     total = sum(g.count for g in groups)
-    closing = (
-        "现将服务型制造示范推荐汇总表及相关申报书随函报送，请予审核。"
-        if total else "现将服务型制造示范推荐汇总表随函报送。"
-    )
     return Letter(
         authority=PROVINCE,
         number=number_or_blank(contact.letter_number, year),
@@ -207,7 +205,7 @@ def province_letter(campaign, *, day=None):
         addressee=f"{MINISTRY_OFFICE}：",
         opening=opening,
         groups=groups,
-        closing=closing,
+        closing=_closing(total),
         attachments=_attachments(sheet.verification_code, total),
         date=chinese_date(day or timezone.localdate()),
         contact=_contact(contact.filler_name, contact.filler_phone),
