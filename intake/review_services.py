@@ -358,6 +358,6 @@ def save_province_contact(*, user, campaign, filler_name, filler_phone, letter_n
         lock_province(campaign)  # two reviewers saving at once: one row, the last one wins
         contact = ProvinceContact.objects.select_for_update().filter(campaign=campaign).first()
         contact = contact or ProvinceContact(campaign=campaign)
-        contact.filler_name, contact.filler_phone, contact.updated_by = filler_name, filler_phone, user
+        contact.filler_name, contact.filler_phone = filler_name, filler_phone
         contact.letter_number = letter_number
         return save_with_history(contact, user, validate=False)
