@@ -128,8 +128,6 @@ class NominationForm(forms.ModelForm):
         for name in ("category", "demo_mode"):
             if name in self.fields:
                 self.fields[name].choices = list(iter(self.fields[name].choices))  # iter: no COUNT first
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
     def _condition_help(self):
         """The campaign's own thresholds (admins edit them with the campaign)."""
@@ -211,8 +209,6 @@ class SlateContactForm(forms.ModelForm):
         self.fields["filler_name"].error_messages["required"] = "请填写填报人。"
         self.fields["filler_phone"].error_messages["required"] = "请填写联系电话。"
         self.fields["filler_phone"].help_text = "印在附件2汇总表的表头。"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
     def clean_filler_name(self):
         return (self.cleaned_data.get("filler_name") or "").strip()
