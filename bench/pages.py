@@ -63,12 +63,14 @@ def pages():
     city = draft.first().city
     submitted = Slate.objects.filter(campaign=campaign, status=Slate.SUBMITTED).order_by("city__code").first().city
     clerk = User.objects.filter(role=User.CITY, city=city).order_by("pk").first().username
-    nomination = Nomination.objects.filter(campaign=campaign, city=city, status=Nomination.ENTERED).order_by("pk")[0]
+    entered = Nomination.objects.filter(campaign=campaign, city=city, status=Nomination.ENTERED).order_by("pk")
+    nomination, saved = entered[:2]
     return [
         (f"city home ({city.name})", clerk, "/", None),
         ("city nomination list", clerk, "/nominations/", None),
         ("nominee detail (city, editable)", clerk, f"/nominations/{nomination.pk}/", None),
-        ("nominee save (city, POST)", clerk, f"/nominations/{nomination.pk}/", edit_of(nomination)),
+        # Another nominee than the page above: each save adds a row to the history its page shows.
+        ("nominee save (city, POST)", clerk, f"/nominations/{saved.pk}/", edit_of(saved)),
         ("new-nominee form", clerk, "/nominations/new/enterprise/", None),
         ("slate page", clerk, "/slate/", None),
         ("province overview", "province", "/", None),
