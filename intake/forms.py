@@ -193,8 +193,11 @@ class NominationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in ENTRY_FIELDS[self.category.code]}
 
     @staticmethod
-    def posted_category(data):
-        """The category an edit form posts (the view builds the form for it), or None if it names none."""
+    def posted_category(data, current=None):
+        """The category an edit form posts (the view builds the form for it), or None if it names none;
+        `current`: the nominee's own category, given back as it is when posted unchanged (most saves)."""
+        if current is not None and data.get("category") == current.pk:
+            return current
         field = forms.ModelChoiceField(Category.objects.all(), required=False)
         try:
             return field.clean(data.get("category"))

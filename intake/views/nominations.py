@@ -18,14 +18,16 @@ from .review import province_overview
 
 
 def home(request):
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    campaigns = selectors.all_campaigns()
+    campaign = selectors.get_campaign(request.GET.get("campaign"), among=campaigns)
     if request.user.sees_all_cities:
-        return _province_home(request, campaign)
-    return _city_home(request, campaign)
+        return province_overview(request, campaign, campaigns=campaigns)
+    return _city_home(request, campaign, campaigns=campaigns)
 
 
-def _city_home(request, campaign, slate_form=None):
-    """The city's home; `slate_form`: the Annex 2 header form as posted, when it was refused."""
+def _city_home(request, campaign, slate_form=None, *, campaigns=None):
+    """The city's home; `slate_form`: the Annex 2 header form as posted, when it was refused;
+    `campaigns`: the picker's, when the view has read them."""
     city = request.user.city
     slate = selectors.slate_for(campaign, city)
     by_category = selectors.nominations_by_category(campaign, city)
@@ -41,16 +43,13 @@ def _city_home(request, campaign, slate_form=None):
         "slate": slate,
         "slate_form": slate_form or SlateContactForm(instance=slate),
         "recognitions": recognitions,
-        "campaigns": selectors.all_campaigns(),
+        "campaigns": selectors.all_campaigns() if campaigns is None else campaigns,
     })
 
 
-def _province_home(request, campaign):
-    return province_overview(request, campaign)
-
-
 def nomination_list(request):
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    campaigns = selectors.all_campaigns()
+    campaign = selectors.get_campaign(request.GET.get("campaign"), among=campaigns)
     nominations = scoping.nominations_for(request.user).filter(campaign=campaign)
     categories = list(Category.objects.all())
     cities = list(scoping.visible_cities(request.user)) if request.user.sees_all_cities else None
@@ -70,7 +69,7 @@ def nomination_list(request):
         "categories": categories,
         "statuses": Nomination.STATUS_CHOICES,
         "cities": cities,
-        "campaigns": selectors.all_campaigns(),
+        "campaigns": campaigns,
     })
 
 
@@ -117,7 +116,7 @@ def nomination_detail(request, pk):
         category = nomination.category
         if request.method == "POST":
             # Build the form for the category asked for, so its own columns are validated.
-            category = NominationForm.posted_category(request.POST) or category
+            category = NominationForm.posted_category(request.POST, current=category) or category
         form = NominationForm(
             request.POST or None, instance=nomination, category=category, allow_category_change=True
         )

@@ -32,8 +32,9 @@ def _form_errors(request, form):
         messages.error(request, " ".join(errors))
 
 
-def province_overview(request, campaign):
-    """The province's home: every city's slate, counts against quota, deadline and lateness."""
+def province_overview(request, campaign, *, campaigns=None):
+    """The province's home: every city's slate, counts against quota, deadline and lateness;
+    `campaigns`: the picker's, when the view has read them."""
     rows = review_selectors.province_overview(campaign, scoping.visible_cities(request.user))
     # The categories the quota lines were read with (one query fewer).
     categories = [line.category for line in rows[0].lines] if rows else list(Category.objects.all())
@@ -55,12 +56,13 @@ def province_overview(request, campaign):
         "chart": chart,
         "province_quota": province_quota_table(campaign, categories=categories),
         "may_review": scoping.may_review(request.user),
-        "campaigns": selectors.all_campaigns(),
+        "campaigns": selectors.all_campaigns() if campaigns is None else campaigns,
     })
 
 
 def city_review(request, code):
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    campaigns = selectors.all_campaigns()
+    campaign = selectors.get_campaign(request.GET.get("campaign"), among=campaigns)
     slate = scoping.get_slate_for_user(request.user, campaign, code)
     if not request.user.sees_all_cities:
         return redirect(f"{reverse('slate')}?campaign={campaign.year}")  # the city's own page
@@ -84,7 +86,7 @@ def city_review(request, code):
         "may_review": scoping.may_review(request.user),
         "paper_required": Nomination.PAPER_COPIES_REQUIRED,
         "now": timezone.now(),
-        "campaigns": selectors.all_campaigns(),
+        "campaigns": campaigns,
     })
 
 

@@ -44,7 +44,8 @@ def _error_messages(request, exc):
 
 def slate_page(request):
     _city_staff_only(request.user)
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    campaigns = selectors.all_campaigns()
+    campaign = selectors.get_campaign(request.GET.get("campaign"), among=campaigns)
     slate = scoping.get_slate_for_user(request.user, campaign)
     city = slate.city
     # Each thing read once and handed to the checks that need it.
@@ -71,7 +72,7 @@ def slate_page(request):
         "deadline": deadline,
         "timeline": review_selectors.timeline(slate),
         "max_upload_mb": settings.MAX_UPLOAD_MB,
-        "campaigns": selectors.all_campaigns(),
+        "campaigns": campaigns,
     })
 
 
