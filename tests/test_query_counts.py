@@ -21,7 +21,7 @@ from tests.factories import nominate, ready_slate, recognised, submit, user
 PAGES = [
     ("city home", "qingyuan", lambda o: "/", 13),
     ("city nomination list", "qingyuan", lambda o: "/nominations/", 10),
-    ("city nomination detail", "qingyuan", lambda o: f"/nominations/{o['nomination'].pk}/", 14),
+    ("city nomination detail", "qingyuan", lambda o: f"/nominations/{o['nomination'].pk}/", 13),
     ("city new-nominee form", "qingyuan", lambda o: "/nominations/new/enterprise/", 15),
     ("city slate", "qingyuan", lambda o: "/slate/", 13),
     ("city evaluation", "qingyuan", lambda o: "/evaluation/", 13),
@@ -29,7 +29,7 @@ PAGES = [
     ("province home", "province", lambda o: "/", 16),
     ("province nomination list", "province", lambda o: "/nominations/", 10),
     ("province nomination list, one city", "province", lambda o: "/nominations/?city=441800", 10),
-    ("province nomination detail", "province", lambda o: f"/nominations/{o['nomination'].pk}/", 11),
+    ("province nomination detail", "province", lambda o: f"/nominations/{o['nomination'].pk}/", 10),
     ("province city review", "province", lambda o: f"/review/{o['submitted'].city.code}/", 17),
     ("province selection", "province", lambda o: "/selection/", 17),
     ("province evaluation", "province", lambda o: "/evaluation/", 13),
