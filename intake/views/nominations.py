@@ -36,7 +36,10 @@ def _city_home(request, campaign, slate_form=None, *, campaigns=None):
     return render(request, "intake/city_home.html", {
         "campaign": campaign,
         "city": city,
-        "sections": [(line, by_category.get(line.category.code, [])) for line in quota_table(campaign, city)],
+        "sections": [
+            (line, by_category.get(line.category.code, []))
+            for line in quota_table(campaign, city, nominations=(n for rows in by_category.values() for n in rows))
+        ],
         "deadline": deadline,
         "entry_open": selectors.entry_is_open(campaign, city, deadline=deadline, slate=slate),
         "deadline_open": selectors.deadline_open(campaign, city, deadline=deadline),

@@ -69,7 +69,7 @@ def city_review(request, code):
     city = slate.city
     warnings = crosschecks.warnings_for(campaign, city)
     nominations = review_selectors.review_nominations(campaign, city)
-    lines = quota_table(campaign, city)
+    lines = quota_table(campaign, city, nominations=nominations)
     stamped = review_selectors.stamped_annex2(campaign, city, slate, nominations=nominations,
                                               categories=[line.category for line in lines])
     return render(request, "intake/review_city.html", {

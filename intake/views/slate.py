@@ -52,7 +52,7 @@ def slate_page(request):
     every = review_selectors.review_nominations(campaign, city)
     nominations = [n for n in every if n.status == Nomination.ENTERED]
     deadline = selectors.deadline_for(campaign, city)
-    lines = quota_table(campaign, city)
+    lines = quota_table(campaign, city, nominations=every)
     closed_reason = _closed_reason(campaign, city, deadline=deadline, slate=slate)
     stamped = review_selectors.stamped_annex2(campaign, city, slate, nominations=every,
                                               categories=[line.category for line in lines])
