@@ -56,7 +56,7 @@ def fill_full_quota():
     from django.utils import timezone
     from stdnum.cn import uscc
 
-    from intake import services
+    from intake.entry import services
     from intake.models import Campaign, Category, City, DemoMode, User
     from quotas.selectors import limit_for
     from quotas.services import copy_quota_rules
@@ -132,9 +132,9 @@ def run(args):
     from django.test.utils import CaptureQueriesContext
     from weasyprint import HTML
 
-    from intake import annex2
-    from intake.exports import Annex2Pdf, Annex2Xlsx
-    from intake.exports.fonts import find_cjk_font, harfbuzz_subsetting
+    from intake.annex2 import sheet as annex2
+    from intake.annex2.exports import Annex2Pdf, Annex2Xlsx
+    from intake.common.fonts import find_cjk_font, harfbuzz_subsetting
     from intake.models import Nomination, User
 
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
@@ -225,7 +225,7 @@ def incremental(args, campaign, client, alone_fn, one_piece_size):
     from django.test.utils import override_settings
     from pypdf import PdfReader
 
-    from intake import services
+    from intake.entry import services
     from intake.models import Nomination, Render, User
     from intake.renders import pool
     from intake.renders import services as renders

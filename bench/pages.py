@@ -54,7 +54,7 @@ def seed():
 def pages():
     """(name, account, url): a city whose slate is still a draft (its forms are open) and a city
     whose slate is with the province."""
-    from intake import selectors
+    from intake.entry import selectors
     from intake.models import Nomination, Slate, User
 
     campaign = selectors.get_campaign()

@@ -21,13 +21,11 @@ from django.utils.html import format_html
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from quotas.selectors import quota_table
-
-from . import services
-from .admin_base import NoDeleteMixin, ReadOnlyAdmin, ServiceAdmin
-from .evaluation import services as evaluation_services
-from .forms import label_empty_choices
-from .models import (
+from intake.admin_base import NoDeleteMixin, ReadOnlyAdmin, ServiceAdmin
+from intake.entry import services
+from intake.entry.forms import label_empty_choices
+from intake.evaluation import services as evaluation_services
+from intake.models import (
     Campaign,
     Category,
     City,
@@ -40,6 +38,7 @@ from .models import (
     UnitEvaluation,
     User,
 )
+from quotas.selectors import quota_table
 
 admin.site.disable_action("delete_selected")
 # Second factors are enrolled by their holder and reset on /users/: the admin never shows a secret.

@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .localtime import local_time
-from .uploads import private_upload_to
-from .validators import (
+from intake.common.localtime import local_time
+from intake.common.uploads import private_upload_to
+from intake.common.validators import (
     normalize_credit_code,
     normalize_email,
     normalize_form_no,
@@ -472,14 +472,14 @@ class Slate(models.Model):
     @property
     def annex2_code(self):
         """The 校验码 of the stamped Annex 2 uploaded ("" when none was confirmed)."""
-        from .annex2 import code_of_digest
+        from intake.annex2.sheet import code_of_digest
 
         return code_of_digest(self.annex2_digest) if self.annex2_digest else ""
 
     @property
     def letter_code(self):
         """The Annex 2 校验码 the stamped letter's attachment line shows ("" when none was confirmed)."""
-        from .annex2 import code_of_digest
+        from intake.annex2.sheet import code_of_digest
 
         return code_of_digest(self.letter_digest) if self.letter_digest else ""
 

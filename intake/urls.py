@@ -1,6 +1,12 @@
 from django.urls import include, path
 
-from .views import evaluation, exports, imports, nominations, renders, review, slate
+from intake.annex2 import import_views as imports
+from intake.annex2 import views as exports
+from intake.entry import views as nominations
+from intake.evaluation import views as evaluation
+from intake.renders import views as renders
+from intake.review.views import province as review
+from intake.review.views import slate
 
 urlpatterns = [
     path("", nominations.home, name="home"),

@@ -26,7 +26,7 @@ def advisory_key(*parts):
 
 
 def city_key(campaign, city):
-    """The key of one city's quota lock in one campaign (`intake.services.lock_city`): every write
+    """The key of one city's quota lock in one campaign (`intake.entry.services.lock_city`): every write
     that counts or changes what the city may count takes it."""
     return ("intake.city", campaign.pk, city.pk)
 

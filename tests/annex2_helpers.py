@@ -7,9 +7,9 @@ from urllib.parse import quote
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from intake import services
+from intake.common.xlsx import SafeWorkbook
+from intake.entry import services
 from intake.models import Nomination
-from intake.xlsx import SafeWorkbook
 from tests.factories import city, nominate, open_campaign, user
 
 FORMULA_NAMES = ["=SUM(A1:A9)", "+86某科技公司", "-1+2工厂", "@cmd服务平台"]

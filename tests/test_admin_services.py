@@ -10,7 +10,7 @@ from django.core.checks import run_checks
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from intake import selectors, services
+from intake.entry import selectors, services
 from intake.models import Campaign, City, DeadlineExtension, RecognisedUnit
 from quotas.locking import city_key
 from quotas.models import QuotaRule
@@ -59,7 +59,7 @@ def test_an_extension_needs_a_reason(client_for):
 
 def test_an_extension_is_granted_through_the_service_with_its_history(client_for):
     later = open_campaign().submission_deadline + timedelta(days=3)
-    with mock.patch("intake.services.grant_extension", wraps=services.grant_extension) as service:
+    with mock.patch("intake.entry.services.grant_extension", wraps=services.grant_extension) as service:
         response = add_extension(client_for("admin"), later)
     assert response.status_code == 302 and service.called
     extension = DeadlineExtension.objects.get()
@@ -119,7 +119,7 @@ def test_the_demo_city_flag_changes_under_the_citys_lock_in_every_open_campaign(
                                      is_open=True)
     qingyuan = city("qingyuan")
     assert limit_for(open_campaign(), qingyuan, "enterprise") == 4
-    with mock.patch("intake.services.lock_objects", wraps=services.lock_objects) as lock:
+    with mock.patch("intake.entry.services.lock_objects", wraps=services.lock_objects) as lock:
         response = client_for("admin").post("/admin/intake/city/", {
             "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
             "form-MAX_NUM_FORMS": "1000", "form-0-id": qingyuan.pk, "form-0-is_demo_city": "on", "_save": "保存",
@@ -249,7 +249,7 @@ def test_a_refusal_under_the_lock_is_a_message_and_nothing_is_saved(client_for):
 
     qingyuan = city("qingyuan")
     refusal = ValidationError("系统正忙（其他用户正在提交同一地市的数据），请稍候几秒后重新提交。")
-    with mock.patch("intake.services.save_city", side_effect=refusal):
+    with mock.patch("intake.entry.services.save_city", side_effect=refusal):
         response = client_for("admin").post("/admin/intake/city/", {
             "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
             "form-MAX_NUM_FORMS": "1000", "form-0-id": qingyuan.pk, "form-0-is_demo_city": "on", "_save": "保存",

@@ -30,7 +30,7 @@ from django.db import connection, models
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from intake import services
+from intake.entry import services
 from intake.evaluation import services as evaluation_services
 from intake.models import Campaign, City, Nomination, UnitEvaluation
 from tests.factories import accepted, nominate, open_campaign, recognised, user
@@ -53,12 +53,12 @@ class Policy:
 READ_ONLY = Policy()
 
 MODELS = {
-    "intake.city": Policy(True, "intake.services.save_city"),
-    "intake.category": Policy(True, "intake.services.save_reference"),
-    "intake.demomode": Policy(True, "intake.services.save_reference"),
-    "intake.campaign": Policy(True, "intake.services.save_reference"),
-    "intake.deadlineextension": Policy(True, "intake.services.grant_extension"),
-    "intake.user": Policy(True, "intake.services.save_account"),
+    "intake.city": Policy(True, "intake.entry.services.save_city"),
+    "intake.category": Policy(True, "intake.entry.services.save_reference"),
+    "intake.demomode": Policy(True, "intake.entry.services.save_reference"),
+    "intake.campaign": Policy(True, "intake.entry.services.save_reference"),
+    "intake.deadlineextension": Policy(True, "intake.entry.services.grant_extension"),
+    "intake.user": Policy(True, "intake.entry.services.save_account"),
     "intake.recognisedunit": Policy(True, "intake.evaluation.services.save_unit"),
     "quotas.quotarule": Policy(True, "quotas.services.save_quota_rule"),
     # Written only by the services the app's pages call: read-only in the admin for everyone.

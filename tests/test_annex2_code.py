@@ -8,9 +8,12 @@ import subprocess
 import pytest
 from django.core.cache import cache
 
-from intake import annex2, review_selectors, review_services, services
+from intake.annex2 import sheet as annex2
+from intake.entry import services
 from intake.models import Slate
-from intake.review_services import SubmissionRefused
+from intake.review import selectors as review_selectors
+from intake.review import services as review_services
+from intake.review.services import SubmissionRefused
 from tests.annex2_helpers import workbook
 from tests.factories import (
     annex2_code,

@@ -3,8 +3,9 @@
 import pytest
 from django.core.cache import cache
 
-from intake import annex2, services
-from intake.exports import Annex2Xlsx
+from intake.annex2 import sheet as annex2
+from intake.annex2.exports import Annex2Xlsx
+from intake.entry import services
 from intake.models import Category, City, DemoMode, Nomination
 from quotas.models import QuotaRule
 from tests.annex2_helpers import sheet_rows, workbook

@@ -9,8 +9,8 @@ import pytest
 from django.core.cache import cache
 from fontTools.ttLib import TTFont
 
-from intake.annex2 import NOTE, TITLE
-from intake.exports.fonts import find_cjk_font
+from intake.annex2.sheet import NOTE, TITLE
+from intake.common.fonts import find_cjk_font
 from tests.annex2_helpers import FORMULA_NAMES, fill_qingyuan, pdf_reader, pdf_text, rfc5987
 from tests.factories import nominate, open_campaign
 
@@ -178,6 +178,6 @@ def pdftotext_lines(response):
 
 
 def test_missing_cjk_font_is_a_clear_message_not_boxes(client_for, monkeypatch):
-    monkeypatch.setattr("intake.exports.annex2_pdf.find_cjk_font", lambda: None)
+    monkeypatch.setattr("intake.annex2.exports.pdf.find_cjk_font", lambda: None)
     response = client_for("qingyuan").get("/exports/annex2.pdf", follow=True)
     assert response.redirect_chain and "没有找到中文字体" in response.content.decode()

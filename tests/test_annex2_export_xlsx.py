@@ -8,8 +8,8 @@ from django.core.cache import cache
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from intake.annex2 import NOTE, PROVINCE_RECOMMENDER, TITLE, build_sheet
-from intake.exports import Annex2Pdf, Annex2Xlsx
+from intake.annex2.exports import Annex2Pdf, Annex2Xlsx
+from intake.annex2.sheet import NOTE, PROVINCE_RECOMMENDER, TITLE, build_sheet
 from intake.models import Nomination
 from tests.annex2_helpers import FORMULA_NAMES, fill_qingyuan, rfc5987, sheet_rows, workbook
 from tests.factories import nominate, open_campaign

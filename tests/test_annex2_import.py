@@ -9,9 +9,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from intake import annex2, services
+from intake.annex2 import sheet as annex2
+from intake.common.xlsx import SafeWorkbook
+from intake.entry import services
 from intake.models import Campaign, Nomination
-from intake.xlsx import SafeWorkbook
 from tests.annex2_helpers import FORMULA_NAMES, official_form
 from tests.factories import city, credit_code, nominate, open_campaign, pdf_bytes, user
 

@@ -1,7 +1,7 @@
 """The content of Annex 2 for a city, before any rendering."""
 
-from intake import services
-from intake.annex2 import PROVINCE_RECOMMENDER, build_sheet, city_sheet
+from intake.annex2.sheet import PROVINCE_RECOMMENDER, build_sheet, city_sheet
+from intake.entry import services
 from tests.factories import city, nominate, open_campaign, user
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from intake import services
+from intake.entry import services
 from intake.models import City, SecurityEvent
 from tests.factories import nominate, user
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
-from intake import review_services
+from intake.review import services as review_services
 from tests.browser import ARTIFACTS, Site
 from tests.factories import accepted, credit_code, nominate, open_campaign, ready_slate, submit, user
 

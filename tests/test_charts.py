@@ -1,6 +1,6 @@
 from xml.etree import ElementTree
 
-from intake.charts import stacked_bars
+from intake.common.charts import stacked_bars
 
 
 def test_stacked_bars_are_valid_svg_with_segments_and_escaping():

@@ -2,7 +2,7 @@
 
 from django.core.checks import run_checks
 
-from intake.exports import fonts
+from intake.common import fonts
 
 
 def ids():

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from intake import review_services
 from intake.models import Slate
+from intake.review import services as review_services
 from quotas.locking import LockBusy
 from tests.factories import annex2_code, nominate, open_campaign, pdf_upload, ready_slate, upload_stamped, user
 
@@ -45,7 +45,7 @@ def test_nothing_is_stored_before_the_citys_lock_is_held(seeded, settings):
         on_disk_while_waiting.extend(stored(settings))
         raise LockBusy("系统正忙")
 
-    with mock.patch("intake.review_services.lock_city", side_effect=killed_while_waiting):
+    with mock.patch("intake.review.services.lock_city", side_effect=killed_while_waiting):
         with pytest.raises(LockBusy):
             review_services.upload_slate_pdf(user=user("qingyuan"), campaign=open_campaign(),
                                              city=user("qingyuan").city, field="letter_pdf", uploaded=pdf_upload())

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from intake import services
+from intake.common.text import clean_text
+from intake.entry import services
 from intake.models import Category, City, DemoMode, Nomination
-from intake.text import clean_text
 from tests.factories import city, nominate, post_data, user
 
 DIRTY = "\x01\x1b[31m\x7f\x85\x9f"  # C0, an escape sequence, DEL, C1

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from intake import services
-from intake.crosschecks import warning_counts, warnings_for, years_after
+from intake.entry import services
 from intake.models import DeadlineExtension
+from intake.review.crosschecks import warning_counts, warnings_for, years_after
 from tests.factories import city, credit_code, nominate, open_campaign, ready_slate, submit, user
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from intake.entry.services import EntryClosed
 from intake.models import DeadlineExtension, Nomination
-from intake.services import EntryClosed
 from tests.factories import city, nominate, open_campaign, post_data
 
 
@@ -39,7 +39,7 @@ def test_edit_and_withdraw_after_deadline_refused(client_for, closed):
     closed.refresh_from_db()
     assert closed.status == Nomination.ENTERED
     with pytest.raises(EntryClosed):
-        from intake import services
+        from intake.entry import services
         from tests.factories import user
 
         services.update_nomination(closed, user=user("qingyuan"), name="改名")

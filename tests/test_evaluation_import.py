@@ -231,7 +231,7 @@ def test_cities_cannot_import(client_for, seeded):
     ("登记在深圳", credit_code("440306"), "示范企业", 1, "清远市"),
 ])
 def test_shenzhen_rows_are_refused_by_the_rule_entry_uses(province, row):
-    from intake.validators import SHENZHEN_REASON
+    from intake.common.validators import SHENZHEN_REASON
 
     page = upload(province, [row]).content.decode()
     assert SHENZHEN_REASON in page and not active().exists()

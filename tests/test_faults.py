@@ -25,7 +25,6 @@ from django.test import Client
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from intake import review_services
 from intake.models import (
     DeadlineExtension,
     Nomination,
@@ -35,6 +34,7 @@ from intake.models import (
     SlateEvent,
     UnitEvaluation,
 )
+from intake.review import services as review_services
 from tests.annex2_helpers import official_form
 from tests.factories import (
     accepted,
@@ -197,7 +197,7 @@ WRITES = [
 
 @pytest.fixture
 def writes_world(seeded):
-    from intake import services
+    from intake.entry import services
 
     withdrawn = nominate("qingyuan", "enterprise")
     services.withdraw_nomination(withdrawn, user=user("qingyuan"))
@@ -237,7 +237,7 @@ def test_database_error_mid_write_leaves_nothing_and_shows_the_error_page(writes
 def test_error_page_is_served_for_any_unexpected_error(client_for):
     client = Client(raise_request_exception=False)
     client.force_login(user("qingyuan"))
-    with mock.patch("intake.views.nominations.selectors.nominations_by_category", side_effect=RuntimeError("bug")):
+    with mock.patch("intake.entry.views.selectors.nominations_by_category", side_effect=RuntimeError("bug")):
         response = client.get("/")
     assert response.status_code == 500 and ERROR_PAGE in response.content.decode()
     assert "Content-Security-Policy" in response  # the policy holds on error pages too
@@ -388,7 +388,7 @@ def test_stored_pdf_is_removed_when_the_write_after_it_fails(settings):
     from django.db.models import FileField
     from django.db.models.fields.files import FieldFile
 
-    from intake.uploads import stored_pdf
+    from intake.common.uploads import stored_pdf
     from tests.factories import pdf_upload
 
     field = FileField(upload_to="slates/")

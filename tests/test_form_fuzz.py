@@ -34,8 +34,8 @@ from intake.accounts.forms import (
 )
 from intake.admin import DeadlineExtensionForm, PasswordSetByAdminForm
 from intake.audit.forms import AuditFilterForm, HistoryFilterForm
-from intake.evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
-from intake.forms import (
+from intake.common.validators import PHONE_RE
+from intake.entry.forms import (
     Annex2ImportForm,
     FormalReviewForm,
     LetterNumberForm,
@@ -48,8 +48,8 @@ from intake.forms import (
     SlateUploadForm,
     WithdrawForm,
 )
+from intake.evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
 from intake.models import Category, City
-from intake.validators import PHONE_RE
 from tests.factories import nominate, ready_slate, recognised, submit, user
 
 ROOT = Path(__file__).resolve().parent.parent

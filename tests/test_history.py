@@ -1,8 +1,8 @@
 """Every change of a nomination or a quota rule is kept: who, when, before and after."""
 
-from intake import services
+from intake.entry import services
+from intake.entry.selectors import history_of
 from intake.models import Nomination
-from intake.selectors import history_of
 from quotas.models import QuotaRule
 from tests.factories import nominate, open_campaign, user
 
@@ -68,8 +68,8 @@ def test_admin_extends_deadline_for_one_city(client_for):
 
 def test_history_words_every_kind_of_column(seeded):
     """Choices by label, yes/no as 是/否, people by display name, times in Beijing time."""
-    from intake import review_services
     from intake.models import Slate
+    from intake.review import services as review_services
     from tests.factories import accepted
 
     n = nominate("qingyuan", "project")

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bench import xlsx_files as files
-from intake.annex2_import import MAX_NOMINATIONS
+from intake.annex2.importer import MAX_NOMINATIONS
 from intake.models import ImportPreview, Nomination, RecognisedUnit
 from tests.factories import credit_code
 from tests.test_xlsx_reader import DAMAGED

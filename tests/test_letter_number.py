@@ -3,9 +3,9 @@ recommendation letter prints, in its official shape (机关代字〔年份〕序
 
 import pytest
 
-from intake import review_services
+from intake.common.validators import normalize_letter_number
 from intake.models import ProvinceContact, Slate
-from intake.validators import normalize_letter_number
+from intake.review import services as review_services
 from tests.factories import nominate, open_campaign, ready_slate, submit, user
 
 

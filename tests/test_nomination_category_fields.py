@@ -1,7 +1,7 @@
 """What is stored for a nomination is what its category's columns ask for: the columns of other
 categories are cleared by the service, on entry, edit and import alike."""
 
-from intake import services
+from intake.entry import services
 from intake.models import Category, DemoMode, Nomination
 from tests.factories import city, nominate, open_campaign, post_data, user
 

@@ -162,7 +162,7 @@ def test_warnings_of_its_own_columns_are_shown_to_the_city(client_for):
 
 
 def test_warnings_never_tell_a_city_about_another_citys_nominations(client_for):
-    from intake import services
+    from intake.entry import services
     from tests.factories import credit_code, user
 
     code = credit_code("441800")
@@ -176,7 +176,7 @@ def test_warnings_never_tell_a_city_about_another_citys_nominations(client_for):
 
 def test_history_in_words(client_for):
     """是/否 for yes-no columns, people by their display name, every column by its Chinese label."""
-    from intake import review_services
+    from intake.review import services as review_services
     from tests.factories import accepted, user
 
     n = nominate("qingyuan", "project")

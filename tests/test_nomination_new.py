@@ -71,7 +71,7 @@ def test_same_credit_code_refused_naming_the_holder(client_for):
 
 
 def test_withdrawn_code_can_be_nominated_again(client_for):
-    from intake import services
+    from intake.entry import services
     from tests.factories import user
 
     held = nominate("huizhou", "enterprise")

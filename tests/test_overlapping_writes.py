@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 from simple_history.models import HistoricalRecords
 
-from intake import services
+from intake.entry import services
 from intake.models import Nomination
 from tests.factories import nominate, user
 

@@ -28,7 +28,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from intake import services
+from intake.entry import services
 from intake.evaluation import services as evaluation_services
 from intake.models import City, DeadlineExtension, Nomination, RecognisedUnit, Slate, UnitEvaluation
 from quotas.models import QuotaRule

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from intake import review_services
 from intake.models import DeadlineExtension
+from intake.review import services as review_services
 from tests.factories import city, nominate, open_campaign, ready_slate, submit, user
 
 

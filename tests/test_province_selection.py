@@ -1,9 +1,9 @@
 """/selection/ and /nominations/<id>/select|unselect/: the province's own list for the ministry,
 within the province-scope quota rules, and its Annex 2 content (推荐单位 = the department)."""
 
-from intake import review_services
 from intake.models import Nomination, SlateEvent
-from intake.review_selectors import province_selection_sheet
+from intake.review import services as review_services
+from intake.review.selectors import province_selection_sheet
 from quotas.models import QuotaRule
 from tests.factories import accepted, nominate, open_campaign, ready_slate, submit, user
 

@@ -39,7 +39,7 @@ def test_city_staff_may_not_export_the_province_selection(client_for):
 
 
 def test_the_provinces_own_filler_and_phone_are_printed(client_for):
-    from intake import review_services
+    from intake.review import services as review_services
     from tests.factories import open_campaign, user
 
     selected_enterprise(client_for)

@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import connection
 
-from intake import review_services
 from intake.models import Nomination
+from intake.review import services as review_services
 from tests.factories import accepted, nominate, user
 from tests.test_quota_race import logged_in
 

@@ -9,9 +9,9 @@ PAGES (account, URL builder, ceiling)."""
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from intake import services
+from intake.common.scale import build_scale_data
+from intake.entry import services
 from intake.models import Category, DemoMode, Nomination, RecognisedUnit
-from intake.scale import build_scale_data
 from tests.factories import nominate, ready_slate, recognised, submit, user
 
 # (page, account, url(objects) -> str, ceiling). The ceilings are today's counts plus 2: a page

@@ -112,7 +112,7 @@ def test_quota_rule_scope_and_city_must_agree(seeded):
 def test_province_user_cannot_enter(seeded):
     from django.core.exceptions import PermissionDenied
 
-    from intake import services
+    from intake.entry import services
 
     with pytest.raises(PermissionDenied):
         services.create_nomination(user=user("province"), campaign=open_campaign(), city=city("qingyuan"),

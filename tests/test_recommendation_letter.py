@@ -13,9 +13,11 @@ import pytest
 from django.utils import timezone
 from docx import Document
 
-from intake import annex2, review_services, services
+from intake.annex2 import sheet as annex2
+from intake.entry import services
 from intake.letters import content, docx, pdf
-from intake.review_selectors import province_selection_sheet
+from intake.review import services as review_services
+from intake.review.selectors import province_selection_sheet
 from tests.factories import accepted, nominate, open_campaign, user
 
 YEAR_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
@@ -233,7 +235,7 @@ def test_province_letter_read_back(client_for, seeded, extension):
 
 @pytest.fixture
 def fresh_font_caches():
-    from intake.exports import fonts
+    from intake.common import fonts
 
     cached = (fonts.letter_fonts, fonts.installed_families, fonts.find_cjk_font, pdf.fingerprint)
     for function in cached:

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from intake import annex2, services
+from intake.annex2 import sheet as annex2
+from intake.entry import services
 from intake.models import Nomination, Render
 from intake.renders import kinds, pdfwork
 from intake.renders import services as renders

@@ -5,8 +5,8 @@ generated sweep over every URL is tests/test_url_fuzz.py."""
 
 import pytest
 
+from intake.common.request_input import parse_int
 from intake.models import Nomination
-from intake.request_input import parse_int
 from tests.factories import nominate, open_campaign, ready_slate, submit
 
 

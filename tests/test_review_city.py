@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from intake.annex2 import city_sheet
+from intake.annex2.sheet import city_sheet
+from intake.entry.services import EntryClosed
 from intake.models import DeadlineExtension, Nomination, Slate, SlateEvent
-from intake.services import EntryClosed
 from quotas.selectors import quota_table
 from tests.factories import city, nominate, open_campaign, ready_slate, submit
 
@@ -208,7 +208,7 @@ def test_city_staff_cannot_act_and_other_cities_are_404(client_for, submitted):
 
 def test_return_reason_is_a_state_not_a_leftover(client_for, submitted):
     """Shown while returned, as the last one while submitted again, not once accepted."""
-    from intake import review_services
+    from intake.review import services as review_services
     from tests.factories import user
 
     province = client_for("province")
@@ -226,7 +226,7 @@ def test_return_reason_is_a_state_not_a_leftover(client_for, submitted):
 
 
 def test_paper_copies_are_text_when_they_cannot_be_changed(client_for, submitted):
-    from intake import review_services
+    from intake.review import services as review_services
     from tests.factories import user
 
     review_services.record_paper(user=user("province"), campaign=open_campaign(), city=city("qingyuan"),

@@ -61,7 +61,7 @@ def test_seed_demo_keeps_admin_edits(empty_database):
 
 
 def test_seed_demo_demo_registry(empty_database):
-    from intake.validators import validate_credit_code
+    from intake.common.validators import validate_credit_code
 
     call_command("seed_demo", stdout=io.StringIO())
     units = RecognisedUnit.objects.all()

@@ -3,8 +3,8 @@ rely on, built once and not doubled by a second run."""
 
 from django.core.management import call_command
 
+from intake.common.scale import REGISTRY_UNITS
 from intake.models import Nomination, RecognisedUnit, Slate, SlateEvent, UnitEvaluation
-from intake.scale import REGISTRY_UNITS
 
 
 def test_builds_every_state_once_and_a_second_run_adds_nothing(seeded, capsys):

@@ -54,7 +54,7 @@ def test_invalid_choice_is_a_message(client_for):
 
 
 def test_withdrawn_nomination_is_not_reviewed(client_for):
-    from intake import services
+    from intake.entry import services
 
     n = nominate("qingyuan", "project")
     services.withdraw_nomination(n, user=user("qingyuan"))
@@ -86,7 +86,7 @@ def test_review_needs_post(client_for):
 
 
 def test_formal_review_inputs_show_the_value_disabled_when_closed_and_escaped(seeded):
-    from intake.forms import FormalReviewForm
+    from intake.entry.forms import FormalReviewForm
 
     n = nominate("qingyuan", "enterprise")
     n.check_accuracy, n.site_check_note, n.paper_no = "fail", '现场<b>"核查"</b> & 属实', "FW-1"

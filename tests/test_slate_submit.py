@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from intake import review_services, services
+from intake.entry import services
+from intake.entry.services import EntryClosed
 from intake.models import DeadlineExtension, Nomination, Slate, SlateEvent
-from intake.review_services import SubmissionRefused
-from intake.services import EntryClosed
+from intake.review import services as review_services
+from intake.review.services import SubmissionRefused
 from quotas.models import QuotaRule
 from tests.factories import (
     city,

@@ -8,9 +8,9 @@ import re
 import pytest
 from docx import Document
 
-from intake import services
+from intake.entry import services
 from intake.models import Slate, SlateEvent
-from intake.review_services import SubmissionRefused
+from intake.review.services import SubmissionRefused
 from tests.factories import annex2_code, nominate, open_campaign, pdf_upload, ready_slate, submit, upload_stamped, user
 from tests.test_slate_uploads import stored_files
 

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from bench import xlsx_files as files
-from intake.xlsx_reader import MAX_CELLS, MAX_ELEMENTS, MAX_ROWS, MAX_SHEETS
+from intake.common.xlsx_reader import MAX_CELLS, MAX_ELEMENTS, MAX_ROWS, MAX_SHEETS
 from tests.live import gunicorn, needs_postgres, session_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_postgres]

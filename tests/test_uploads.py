@@ -12,8 +12,8 @@ from django.db.models import FileField
 from django.db.models.fields.files import FieldFile
 from pypdf import PdfWriter
 
+from intake.common.uploads import MAX_PDF_OBJECTS, UploadRejected, display_name, stored_pdf, validate_pdf
 from intake.models import Slate
-from intake.uploads import MAX_PDF_OBJECTS, UploadRejected, display_name, stored_pdf, validate_pdf
 from tests.factories import PAGE_TREE, pdf_bytes, pdf_upload, raw_pdf
 
 

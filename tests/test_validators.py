@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from intake.validators import (
+from intake.common.validators import (
     SHENZHEN_REASON,
     credit_code_region_warning,
     names_shenzhen,

@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from intake.uploads import UploadRejected
-from intake.xlsx import SafeWorkbook
-from intake.xlsx_reader import read_uploaded_workbook
+from intake.common.uploads import UploadRejected
+from intake.common.xlsx import SafeWorkbook
+from intake.common.xlsx_reader import read_uploaded_workbook
 
 DANGEROUS = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", "=HYPERLINK(\"http://x\")", "#N/A"]
 

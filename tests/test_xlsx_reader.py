@@ -15,9 +15,9 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from bench import xlsx_files as files
-from intake import xlsx_reader
-from intake.uploads import UploadRejected
-from intake.xlsx_reader import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_SHEETS, read_uploaded_workbook
+from intake.common import xlsx_reader
+from intake.common.uploads import UploadRejected
+from intake.common.xlsx_reader import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_SHEETS, read_uploaded_workbook
 
 
 def read(data):

@@ -1,8 +1,8 @@
 """The security log as XLSX, through SafeWorkbook (no cell can become a formula)."""
 
 
-from ..localtime import local_time
-from ..xlsx import SafeWorkbook
+from intake.common.localtime import local_time
+from intake.common.xlsx import SafeWorkbook
 
 EXPORT_MAX_ROWS = 50_000
 COLUMNS = ["时间", "账号", "角色", "来源地址", "事件", "对象", "涉及地市", "结果", "说明"]

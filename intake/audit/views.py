@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from ..xlsx import XLSX_MIMETYPE
-from . import selectors
-from .exports import EXPORT_MAX_ROWS, security_log_xlsx
-from .forms import AuditFilterForm, HistoryFilterForm
+from intake.audit import selectors
+from intake.audit.exports import EXPORT_MAX_ROWS, security_log_xlsx
+from intake.audit.forms import AuditFilterForm, HistoryFilterForm
+from intake.common.xlsx import XLSX_MIMETYPE
 
 
 def ensure_auditor(user):

@@ -3,11 +3,11 @@ mimetype, bytes)."""
 
 from django.utils import timezone
 
-from ..localtime import local_time
-from ..models import City, RecognisedUnit
-from ..xlsx import XLSX_MIMETYPE, SafeWorkbook
-from . import selectors
-from .registry_import import HEADERS
+from intake.common.localtime import local_time
+from intake.common.xlsx import XLSX_MIMETYPE, SafeWorkbook
+from intake.evaluation import selectors
+from intake.evaluation.registry_import import HEADERS
+from intake.models import City, RecognisedUnit
 
 
 class RegistryExport:

@@ -13,12 +13,18 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from ..imports import ImportRefused, Preview, excerpt
-from ..models import BATCH_CHOICES, City, ImportPreview, RecognisedUnit
-from ..scoping import ensure_may_oversee_evaluation
-from ..validators import SHENZHEN_REASON, fold_width, names_shenzhen, normalize_credit_code, validate_credit_code
-from ..xlsx import SafeWorkbook
-from . import services
+from intake.common.imports import ImportRefused, Preview, excerpt
+from intake.common.validators import (
+    SHENZHEN_REASON,
+    fold_width,
+    names_shenzhen,
+    normalize_credit_code,
+    validate_credit_code,
+)
+from intake.common.xlsx import SafeWorkbook
+from intake.evaluation import services
+from intake.models import BATCH_CHOICES, City, ImportPreview, RecognisedUnit
+from intake.scoping import ensure_may_oversee_evaluation
 
 
 @dataclass

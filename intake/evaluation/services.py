@@ -7,15 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from intake.common.history import save_with_history
+from intake.common.localtime import local_time
+from intake.common.uploads import UploadRejected, stored_pdf, validate_pdf
+from intake.entry.services import grant_extension
+from intake.evaluation import selectors
+from intake.models import MINISTRY_PLATFORM, DeadlineExtension, RecognisedUnit, UnitEvaluation
+from intake.scoping import ensure_may_oversee_evaluation, ensure_may_report_evaluation
 from quotas.locking import lock_objects
-
-from ..history import save_with_history
-from ..localtime import local_time
-from ..models import MINISTRY_PLATFORM, DeadlineExtension, RecognisedUnit, UnitEvaluation
-from ..scoping import ensure_may_oversee_evaluation, ensure_may_report_evaluation
-from ..services import grant_extension
-from ..uploads import UploadRejected, stored_pdf, validate_pdf
-from . import selectors
 
 EVALUATION_KINDS = (DeadlineExtension.EVALUATION_ONLINE, DeadlineExtension.EVALUATION_EXPLANATION)
 REGISTRY_FIELDS = ("name", "credit_code", "kind", "batch", "city", "is_active")
@@ -135,7 +134,7 @@ def save_unit(*, user, unit=None, reason="", **fields):
 
 def extend_evaluation_deadline(*, user, campaign, city, kind, deadline, reason):
     """Give `city` a later evaluation deadline of `kind` (online / explanation), or move its
-    extension (`intake.services.grant_extension` applies the rules and writes the history)."""
+    extension (`intake.entry.services.grant_extension` applies the rules and writes the history)."""
     ensure_may_oversee_evaluation(user)
     if kind not in EVALUATION_KINDS:
         raise ValidationError({"kind": "请选择要延期的截止类型：网上填报或书面说明。"})

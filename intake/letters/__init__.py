@@ -8,7 +8,7 @@ follow the interface of `intake/exports/base.py`: `render(letter) -> (filename, 
     filename, mimetype, data = EXPORTS["pdf"]().render(content.city_letter(campaign, city))
 """
 
-from . import content, docx, pdf
+from intake.letters import content, docx, pdf
 
 
 class LetterExport:

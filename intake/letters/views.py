@@ -6,12 +6,13 @@ from django.shortcuts import redirect
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
-from .. import scoping, selectors
-from ..exports import content_disposition
-from ..exports.fonts import letter_fonts
-from ..renders.letters import CITY_LETTER_PDF, PROVINCE_LETTER_PDF
-from ..views.renders import serve_or_wait
-from . import EXPORTS, content, pdf
+from intake import scoping
+from intake.annex2.exports import content_disposition
+from intake.common.fonts import letter_fonts
+from intake.entry import selectors
+from intake.letters import EXPORTS, content, pdf
+from intake.renders.letters import CITY_LETTER_PDF, PROVINCE_LETTER_PDF
+from intake.renders.views import serve_or_wait
 
 
 @require_safe

@@ -8,8 +8,8 @@ and committing its row can still leave one behind. Dry run by default.
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
-from intake.localtime import local_time
-from intake.uploads import orphaned_files
+from intake.common.localtime import local_time
+from intake.common.uploads import orphaned_files
 
 
 class Command(BaseCommand):

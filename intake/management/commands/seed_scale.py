@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from intake.scale import CAMPAIGNS, build_scale_data
+from intake.common.scale import CAMPAIGNS, build_scale_data
 
 
 class Command(BaseCommand):

@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import imports, selectors
-from ..annex2_import import Annex2Importer
-from ..forms import Annex2ImportForm
-from ..uploads import UploadRejected
+from intake.annex2.importer import Annex2Importer
+from intake.common import imports
+from intake.common.uploads import UploadRejected
+from intake.entry import selectors
+from intake.entry.forms import Annex2ImportForm
 
 
 def _clerk_city(request):

@@ -20,9 +20,9 @@ from django.template.loader import get_template, render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from .. import annex2
-from .base import Annex2Export
-from .fonts import INSTALL_HINT, find_cjk_font, font_family_css
+from intake.annex2 import sheet as annex2
+from intake.annex2.exports.base import Annex2Export
+from intake.common.fonts import INSTALL_HINT, find_cjk_font, font_family_css
 
 TEMPLATE = "intake/annex2/pdf.html"
 PAGES_TEMPLATE = "intake/annex2/_pages.css"

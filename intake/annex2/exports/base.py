@@ -9,7 +9,7 @@ from importlib.metadata import version as package_version
 from django.core.cache import cache
 from django.utils.http import content_disposition_header
 
-from ..annex2 import ANNEX_LABEL, TITLE, content_digest
+from intake.annex2.sheet import ANNEX_LABEL, TITLE, content_digest
 
 CACHE_SECONDS = 24 * 3600
 

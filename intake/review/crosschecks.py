@@ -28,10 +28,10 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
-from . import selectors
-from .evaluation.selectors import recognitions_for
-from .models import Category, City, Nomination
-from .validators import credit_code_region_warning
+from intake.common.validators import credit_code_region_warning
+from intake.entry import selectors
+from intake.evaluation.selectors import recognitions_for
+from intake.models import Category, City, Nomination
 
 # Units that are not legal persons of their own (分支机构): the notice asks for 独立法人资格.
 BRANCH_SUFFIXES = ("分公司", "分厂", "办事处", "代表处", "分支机构")

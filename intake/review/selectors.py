@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from intake.annex2.sheet import PROVINCE_RECOMMENDER, build_sheet, city_sheet, code_of_digest, sheet_digest
+from intake.common.localtime import local_time
+from intake.entry import selectors
+from intake.models import Category, Nomination, ProvinceContact, Slate
+from intake.review import crosschecks
 from quotas.selectors import province_selected, quota_matrix, quota_table
-
-from . import crosschecks, selectors
-from .annex2 import PROVINCE_RECOMMENDER, build_sheet, city_sheet, code_of_digest, sheet_digest
-from .localtime import local_time
-from .models import Category, Nomination, ProvinceContact, Slate
 
 
 def submission_problems(campaign, city, *, slate=None, now=None, stamped=None, deadline=None, lines=None,

@@ -8,13 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from quotas.locking import city_key, lock_objects
-from quotas.services import QuotaExceeded, ensure_room
-
-from . import selectors
-from .history import save_with_history
-from .localtime import local_time
-from .models import (
+from intake.common.history import save_with_history
+from intake.common.localtime import local_time
+from intake.common.validators import normalize_phone, validate_phone
+from intake.entry import selectors
+from intake.models import (
     CATEGORY_SPECIFIC_FIELDS,
     ENTRY_FIELDS,
     Campaign,
@@ -24,8 +22,9 @@ from .models import (
     Nomination,
     Slate,
 )
-from .scoping import ensure_may_enter
-from .validators import normalize_phone, validate_phone
+from intake.scoping import ensure_may_enter
+from quotas.locking import city_key, lock_objects
+from quotas.services import QuotaExceeded, ensure_room
 
 EDITABLE_FIELDS = frozenset(f for names in ENTRY_FIELDS.values() for f in names)
 

@@ -21,10 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from stdnum.cn import uscc
 
-from quotas.selectors import quota_matrix
-from quotas.services import copy_quota_rules
-
-from .models import (
+from intake.models import (
     Campaign,
     Category,
     City,
@@ -36,6 +33,8 @@ from .models import (
     UnitEvaluation,
     User,
 )
+from quotas.selectors import quota_matrix
+from quotas.services import copy_quota_rules
 
 CAMPAIGNS = 3
 REGISTRY_UNITS = 500

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
-from ..exports import content_disposition
-from ..models import Render
-from ..renders import kinds, services
+from intake.annex2.exports import content_disposition
+from intake.models import Render
+from intake.renders import kinds, services
 
 
 def serve_or_wait(request, kind, params):

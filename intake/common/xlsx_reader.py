@@ -30,7 +30,7 @@ from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_time
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 
-from .uploads import UploadRejected
+from intake.common.uploads import UploadRejected
 
 # The limits, sized far above any real Annex 2 or registry list (a province-wide Annex 2 export
 # has 21 sheets and a few thousand cells; a registry of every unit of batches 1–4 a few hundred rows).

@@ -2,7 +2,7 @@
 -> (filename, mimetype, bytes)` (see `base.Annex2Export`). `EXPORTS` maps a URL's extension to one.
 
     from intake import annex2
-    from intake.exports import Annex2Pdf, Annex2Xlsx
+    from intake.annex2.exports import Annex2Pdf, Annex2Xlsx
 
     sheet = annex2.build_sheet(recommender=annex2.PROVINCE_RECOMMENDER, filler_name=…, filler_phone=…,
                                nominations=selected, campaign=campaign)
@@ -11,9 +11,15 @@
 `render_cached(export, sheets, summary=…)` does the same through the cache (keyed on the data).
 """
 
-from .annex2_pdf import Annex2Pdf, CjkFontMissing
-from .annex2_xlsx import Annex2Xlsx
-from .base import Annex2Export, ascii_name, content_disposition, download_name, render_cached
+from intake.annex2.exports.base import (
+    Annex2Export,
+    ascii_name,
+    content_disposition,
+    download_name,
+    render_cached,
+)
+from intake.annex2.exports.pdf import Annex2Pdf, CjkFontMissing
+from intake.annex2.exports.xlsx import Annex2Xlsx
 
 EXPORTS = {export.extension: export for export in (Annex2Xlsx, Annex2Pdf)}
 

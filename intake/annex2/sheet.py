@@ -24,7 +24,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .models import Category, City, Nomination, Slate
+from intake.models import Category, City, Nomination, Slate
 
 TITLE = "服务型制造示范推荐汇总表"
 ANNEX_LABEL = "附件2"
@@ -198,7 +198,7 @@ def counted_nominations(campaign, cities):
 
 
 def city_sheet(campaign, city, *, slate=None, categories=None, nominations=None):
-    from .selectors import slate_for
+    from intake.entry.selectors import slate_for
 
     slate = slate or slate_for(campaign, city)
     if nominations is None:

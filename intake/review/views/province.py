@@ -7,15 +7,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from intake import scoping
+from intake.common.charts import stacked_bars
+from intake.common.confirm import confirmation_page, confirmed
+from intake.common.localtime import local_time
+from intake.common.request_input import parse_int
+from intake.entry import selectors
+from intake.entry.forms import ProvinceContactForm, RejectForm, ReturnSlateForm
+from intake.models import Category, Nomination
+from intake.review import crosschecks
+from intake.review import selectors as review_selectors
+from intake.review import services as review_services
 from quotas.selectors import province_quota_table, quota_table
-
-from .. import crosschecks, review_selectors, review_services, scoping, selectors
-from ..charts import stacked_bars
-from ..forms import ProvinceContactForm, RejectForm, ReturnSlateForm
-from ..localtime import local_time
-from ..models import Category, Nomination
-from ..request_input import parse_int
-from .confirm import confirmation_page, confirmed
 
 
 def _review_url(campaign, city):

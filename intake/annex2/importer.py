@@ -21,12 +21,11 @@ from datetime import date, datetime
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 
-from . import selectors, services
-from .forms import normalize_phone
-from .imports import ImportRefused, Preview, excerpt
-from .models import Category, City, DemoMode, ImportPreview, Nomination
-from .uploads import UploadRejected
-from .validators import SHENZHEN_NAME, names_shenzhen, normalize_credit_code
+from intake.common.imports import ImportRefused, Preview, excerpt
+from intake.common.uploads import UploadRejected
+from intake.common.validators import SHENZHEN_NAME, names_shenzhen, normalize_credit_code, normalize_phone
+from intake.entry import selectors, services
+from intake.models import Category, City, DemoMode, ImportPreview, Nomination
 
 MAX_ROWS = 2000  # far more than any city's sheet; stops reading a sheet of junk early
 MAX_COLUMNS = 40

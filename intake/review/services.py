@@ -11,16 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from quotas.locking import lock_objects
-from quotas.services import ensure_province_room
-
-from . import annex2, review_selectors, selectors
-from .history import save_with_history
-from .localtime import local_time
-from .models import DeadlineExtension, Nomination, ProvinceContact, Slate, SlateEvent
-from .request_input import parse_int
-from .scoping import ensure_may_enter, ensure_may_review
-from .services import (
+from intake.annex2 import sheet as annex2
+from intake.common.history import save_with_history
+from intake.common.localtime import local_time
+from intake.common.request_input import parse_int
+from intake.common.uploads import display_name, stored_pdf, validate_pdf
+from intake.common.validators import normalize_letter_number, validate_letter_number
+from intake.entry import selectors
+from intake.entry.services import (
     clean_filler,
     ensure_entry_open,
     grant_extension,
@@ -28,8 +26,11 @@ from .services import (
     nomination_for_writing,
     save_nomination,
 )
-from .uploads import display_name, stored_pdf, validate_pdf
-from .validators import normalize_letter_number, validate_letter_number
+from intake.models import DeadlineExtension, Nomination, ProvinceContact, Slate, SlateEvent
+from intake.review import selectors as review_selectors
+from intake.scoping import ensure_may_enter, ensure_may_review
+from quotas.locking import lock_objects
+from quotas.services import ensure_province_room
 
 PDF_LABELS = {"letter_pdf": "推荐函", "annex2_pdf": "附件2 汇总表"}
 

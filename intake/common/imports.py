@@ -21,9 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ImportPreview
-from .uploads import display_name
-from .xlsx_reader import read_uploaded_workbook
+from intake.common.uploads import display_name
+from intake.common.xlsx_reader import read_uploaded_workbook
+from intake.models import ImportPreview
 
 PREVIEW_LIFETIME = timedelta(hours=2)
 EXCERPT_CHARS = 60  # a cell's text quoted in a problem message

@@ -11,17 +11,18 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from .. import imports, scoping
-from .. import selectors as intake_selectors
-from ..charts import stacked_bars
-from ..evaluation import registry_import, selectors, services
-from ..evaluation.exports import RegistryExport
-from ..evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
-from ..localtime import local_time
-from ..models import BATCH_CHOICES, City, DeadlineExtension, RecognisedUnit, UnitEvaluation
-from ..request_input import parse_int
-from ..uploads import UploadRejected, pdf_response
-from ..xlsx import XLSX_MIMETYPE
+from intake import scoping
+from intake.common import imports
+from intake.common.charts import stacked_bars
+from intake.common.localtime import local_time
+from intake.common.request_input import parse_int
+from intake.common.uploads import UploadRejected, pdf_response
+from intake.common.xlsx import XLSX_MIMETYPE
+from intake.entry import selectors as intake_selectors
+from intake.evaluation import registry_import, selectors, services
+from intake.evaluation.exports import RegistryExport
+from intake.evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
+from intake.models import BATCH_CHOICES, City, DeadlineExtension, RecognisedUnit, UnitEvaluation
 
 
 def _campaign(request):

@@ -79,7 +79,7 @@ def connect():
     """Called once from `IntakeConfig.ready`: every model of the project's own apps (their
     historical copies included, which then have nothing left to strip)."""
     _LABELS.update(_project_labels())
-    pre_save.connect(_strip_controls, dispatch_uid="intake.text.strip_controls")
+    pre_save.connect(_strip_controls, dispatch_uid="intake.common.text.strip_controls")
 
 
 class ControlCharactersMiddleware:

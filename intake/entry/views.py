@@ -6,15 +6,16 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from intake import scoping
+from intake.common.request_input import parse_int
+from intake.entry import selectors, services
+from intake.entry.forms import NominationFilterForm, NominationForm, SlateContactForm, WithdrawForm
+from intake.evaluation.selectors import recognitions_for
+from intake.models import Category, Nomination
+from intake.review import crosschecks
+from intake.review.views.province import province_overview
 from quotas.selectors import quota_table
 from quotas.services import ensure_room
-
-from .. import crosschecks, scoping, selectors, services
-from ..evaluation.selectors import recognitions_for
-from ..forms import NominationFilterForm, NominationForm, SlateContactForm, WithdrawForm
-from ..models import Category, Nomination
-from ..request_input import parse_int
-from .review import province_overview
 
 
 def home(request):

@@ -15,9 +15,9 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 
-from ..annex2 import ANNEX_LABEL, EMPTY_TABLE_TEXT, EXTRA_HEADERS, NOTE, TITLE
-from ..xlsx import XLSX_MIMETYPE, SafeWorkbook
-from .base import Annex2Export
+from intake.annex2.exports.base import Annex2Export
+from intake.annex2.sheet import ANNEX_LABEL, EMPTY_TABLE_TEXT, EXTRA_HEADERS, NOTE, TITLE
+from intake.common.xlsx import XLSX_MIMETYPE, SafeWorkbook
 
 FORM_WIDTHS = [6, 30, 20, 10, 16, 26]  # 序号 · 名称 · 示范模式/提供商 · 联系人 · 联系方式 · 电子邮箱
 EXTRA_WIDTHS = [22, 20]  # the import columns beside the form (EXTRA_HEADERS)

@@ -4,8 +4,15 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .crosschecks import percent
-from .models import (
+from intake.common.request_input import IdChoiceField
+from intake.common.validators import (
+    normalize_credit_code,
+    normalize_email,
+    normalize_form_no,
+    normalize_phone,
+    validate_phone,
+)
+from intake.models import (
     ENTRY_FIELDS,
     MINISTRY_PLATFORM,
     MINISTRY_PLATFORM_URL,
@@ -15,14 +22,7 @@ from .models import (
     ProvinceContact,
     Slate,
 )
-from .request_input import IdChoiceField
-from .validators import (  # noqa: F401 - normalize_phone: the Annex 2 import takes it from here
-    normalize_credit_code,
-    normalize_email,
-    normalize_form_no,
-    normalize_phone,
-    validate_phone,
-)
+from intake.review.crosschecks import percent
 
 HELP_TEXTS = {
     "credit_code": "18 位，见营业执照；第 3–8 位为登记地行政区划代码，须为广东省（44 开头），深圳市注册的除外。",
@@ -271,7 +271,7 @@ class FormalReviewForm(forms.Form):
 
 
 class SlateUploadForm(forms.Form):
-    # Type, size and readability are judged by intake.uploads.validate_pdf in the service; the
+    # Type, size and readability are judged by intake.common.uploads.validate_pdf in the service; the
     # Annex 2 校验码 the stamped paper prints (the Annex 2, or the letter that lists it) by the service
     # too, against the data under the city's lock.
     file = forms.FileField(label="PDF 文件", required=False)

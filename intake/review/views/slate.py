@@ -9,13 +9,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from intake import scoping
+from intake.common.confirm import confirmation_page, confirmed
+from intake.common.uploads import pdf_response
+from intake.entry import selectors, services
+from intake.entry.forms import FormalReviewForm, LetterNumberForm, SlateUploadForm
+from intake.models import Nomination, Slate
+from intake.review import selectors as review_selectors
+from intake.review import services as review_services
 from quotas.selectors import quota_table
-
-from .. import review_selectors, review_services, scoping, selectors, services
-from ..forms import FormalReviewForm, LetterNumberForm, SlateUploadForm
-from ..models import Nomination, Slate
-from ..uploads import pdf_response
-from .confirm import confirmation_page, confirmed
 
 
 def _city_staff_only(user):

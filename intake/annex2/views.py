@@ -6,10 +6,13 @@ from django.shortcuts import redirect
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
-from .. import annex2, review_selectors, scoping, selectors
-from ..exports import EXPORTS, CjkFontMissing, content_disposition, render_cached
-from ..renders.annex2 import PROVINCE_ANNEX2_PDF
-from .renders import serve_or_wait
+from intake import scoping
+from intake.annex2 import sheet as annex2
+from intake.annex2.exports import EXPORTS, CjkFontMissing, content_disposition, render_cached
+from intake.entry import selectors
+from intake.renders.annex2 import PROVINCE_ANNEX2_PDF
+from intake.renders.views import serve_or_wait
+from intake.review import selectors as review_selectors
 
 
 @require_safe
@@ -64,8 +67,8 @@ def _send(request, export, campaign, sheets, summary):
 
 
 def _province_pdf(request, campaign):
-    from ..exports.annex2_pdf import find_cjk_font
-    from ..exports.fonts import INSTALL_HINT
+    from intake.annex2.exports.pdf import find_cjk_font
+    from intake.common.fonts import INSTALL_HINT
 
     if find_cjk_font() is None:  # the worker would fail the same way: say it here
         messages.error(request, f"没有找到中文字体，无法生成 PDF（汉字会显示为空白方框）。{INSTALL_HINT}")

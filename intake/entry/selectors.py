@@ -6,9 +6,9 @@ from django.db import models
 from django.http import Http404
 from django.utils import timezone
 
-from .localtime import local_time
-from .models import Campaign, City, DeadlineExtension, Nomination, Slate
-from .request_input import parse_int
+from intake.common.localtime import local_time
+from intake.common.request_input import parse_int
+from intake.models import Campaign, City, DeadlineExtension, Nomination, Slate
 
 
 def get_campaign(year=None):
