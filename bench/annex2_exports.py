@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from intake.review.services import save_slate_contact
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
@@ -74,7 +76,7 @@ def fill_full_quota():
     serial = 0
     for city in City.objects.all():
         clerk = User.objects.get(city=city)
-        services.save_slate_contact(user=clerk, campaign=campaign, city=city, filler_name="张晓明",
+        save_slate_contact(user=clerk, campaign=campaign, city=city, filler_name="张晓明",
                                     filler_phone="020-83133359")
         for category in Category.objects.all():
             for i in range(limit_for(campaign, city, category.code)):

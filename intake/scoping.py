@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from intake.entry.selectors import slate_for
 from intake.models import City, Nomination, RecognisedUnit
+from intake.review.selectors import slate_for
 
 
 class OutOfScope(Http404):

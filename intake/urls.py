@@ -1,7 +1,6 @@
 from django.urls import include, path
 
-from intake.annex2 import import_views as imports
-from intake.annex2 import views as exports
+from intake.annex2.views import exports, imports
 from intake.entry import views as nominations
 from intake.evaluation import views as evaluation
 from intake.renders import views as renders

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from quotas import selectors
-from quotas.locking import city_key, lock_objects
+from quotas.locking import lock_cities
 from quotas.models import QuotaRule
 
 
@@ -80,7 +80,7 @@ def save_quota_rule(*, user, rule, reason=""):
         if rule.pk is not None:
             before = QuotaRule.objects.select_related("city").filter(pk=rule.pk).first()
             ruled += _cities_ruled(before) if before is not None else []
-        lock_objects({city_key(rule.campaign, city) for city in ruled}, rows=ruled)
+        lock_cities([rule.campaign], ruled)
         if rule.scope == QuotaRule.PROVINCE:
             lock_province(rule.campaign)
         return save_with_history(rule, user, reason)

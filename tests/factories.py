@@ -6,6 +6,7 @@ from stdnum.cn import uscc
 
 from intake.entry import services
 from intake.models import Campaign, Category, City, DemoMode, User
+from intake.review.services import save_slate_contact
 
 _serial = itertools.count(1)
 
@@ -148,7 +149,7 @@ def ready_slate(username, campaign=None, *, uploads=("letter_pdf", "annex2_pdf")
     clerk = user(username)
     campaign = campaign or open_campaign()
     if filler:
-        services.save_slate_contact(user=clerk, campaign=campaign, city=clerk.city, filler_name="李四",
+        save_slate_contact(user=clerk, campaign=campaign, city=clerk.city, filler_name="李四",
                                     filler_phone="0763-3361234")
     for field in uploads:
         upload_stamped(username, field, campaign)

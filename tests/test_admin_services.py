@@ -10,7 +10,9 @@ from django.core.checks import run_checks
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from intake.entry import selectors, services
+from intake.campaigns.selectors import deadline_for, deadlines_for
+from intake.campaigns.services import grant_extension
+from intake.common import locking
 from intake.models import Campaign, City, DeadlineExtension, RecognisedUnit
 from quotas.locking import city_key
 from quotas.models import QuotaRule
@@ -31,7 +33,7 @@ def local(moment):
 def granted(days, reason="系统故障"):
     """An extension for qingyuan, `days` after the campaign's own deadline, through the service."""
     campaign = open_campaign()
-    return services.grant_extension(user=user("admin"), campaign=campaign, city=city("qingyuan"), kind="submission",
+    return grant_extension(user=user("admin"), campaign=campaign, city=city("qingyuan"), kind="submission",
                                     deadline=campaign.submission_deadline + timedelta(days=days), reason=reason)
 
 
@@ -49,7 +51,7 @@ def test_an_extension_earlier_than_the_campaigns_deadline_is_refused(client_for)
     response = add_extension(client_for("admin"), campaign.submission_deadline - timedelta(days=3))
     assert response.status_code == 200 and "延期后的截止时间应晚于批次原定的" in response.content.decode()
     assert not DeadlineExtension.objects.exists()
-    assert selectors.deadline_for(campaign, city("qingyuan")) == campaign.submission_deadline
+    assert deadline_for(campaign, city("qingyuan")) == campaign.submission_deadline
 
 
 def test_an_extension_needs_a_reason(client_for):
@@ -59,13 +61,13 @@ def test_an_extension_needs_a_reason(client_for):
 
 def test_an_extension_is_granted_through_the_service_with_its_history(client_for):
     later = open_campaign().submission_deadline + timedelta(days=3)
-    with mock.patch("intake.entry.services.grant_extension", wraps=services.grant_extension) as service:
+    with mock.patch("intake.admin.grant_extension", wraps=grant_extension) as service:
         response = add_extension(client_for("admin"), later)
     assert response.status_code == 302 and service.called
     extension = DeadlineExtension.objects.get()
     record = extension.history.latest()
     assert record.history_user.username == "admin" and record.history_change_reason.startswith("延期至")
-    assert selectors.deadline_for(open_campaign(), city("qingyuan")) == later.replace(microsecond=0)
+    assert deadline_for(open_campaign(), city("qingyuan")) == later.replace(microsecond=0)
 
 
 def test_an_extension_is_moved_never_to_before_the_campaigns_deadline_nor_to_another_city(client_for):
@@ -87,8 +89,8 @@ def test_an_extension_left_before_a_moved_campaign_deadline_does_not_close_the_c
     campaign = open_campaign()
     campaign.submission_deadline += timedelta(days=10)  # the campaign is extended for everyone later
     campaign.save()
-    assert selectors.deadline_for(campaign, city("qingyuan")) == campaign.submission_deadline
-    assert selectors.deadlines_for(campaign, [city("qingyuan")])[city("qingyuan").pk] == campaign.submission_deadline
+    assert deadline_for(campaign, city("qingyuan")) == campaign.submission_deadline
+    assert deadlines_for(campaign, [city("qingyuan")])[city("qingyuan").pk] == campaign.submission_deadline
 
 
 def test_the_campaign_page_shows_extensions_but_cannot_add_or_change_them(client_for):
@@ -119,7 +121,7 @@ def test_the_demo_city_flag_changes_under_the_citys_lock_in_every_open_campaign(
                                      is_open=True)
     qingyuan = city("qingyuan")
     assert limit_for(open_campaign(), qingyuan, "enterprise") == 4
-    with mock.patch("intake.entry.services.lock_objects", wraps=services.lock_objects) as lock:
+    with mock.patch("quotas.locking.lock_objects", wraps=locking.lock_objects) as lock:
         response = client_for("admin").post("/admin/intake/city/", {
             "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
             "form-MAX_NUM_FORMS": "1000", "form-0-id": qingyuan.pk, "form-0-is_demo_city": "on", "_save": "保存",
@@ -148,7 +150,7 @@ def test_lowering_a_citys_tier_warns_of_the_places_over(client_for):
 
 def test_a_tier_rule_changes_under_the_lock_of_every_city_of_the_tier(client_for):
     rule = QuotaRule.objects.get(campaign=open_campaign(), scope=QuotaRule.OTHER_CITY, category_id="project")
-    with mock.patch("quotas.services.lock_objects", wraps=services.lock_objects) as lock:
+    with mock.patch("quotas.locking.lock_objects", wraps=locking.lock_objects) as lock:
         response = client_for("admin").post(f"/admin/quotas/quotarule/{rule.pk}/change/", {
             "campaign": rule.campaign_id, "scope": rule.scope, "city": "", "category": rule.category_id, "maximum": 3,
             "_save": "保存",
@@ -249,7 +251,7 @@ def test_a_refusal_under_the_lock_is_a_message_and_nothing_is_saved(client_for):
 
     qingyuan = city("qingyuan")
     refusal = ValidationError("系统正忙（其他用户正在提交同一地市的数据），请稍候几秒后重新提交。")
-    with mock.patch("intake.entry.services.save_city", side_effect=refusal):
+    with mock.patch("intake.admin.save_city", side_effect=refusal):
         response = client_for("admin").post("/admin/intake/city/", {
             "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
             "form-MAX_NUM_FORMS": "1000", "form-0-id": qingyuan.pk, "form-0-is_demo_city": "on", "_save": "保存",

@@ -30,6 +30,7 @@ from django.db import connection, models
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from intake.campaigns.services import grant_extension
 from intake.entry import services
 from intake.evaluation import services as evaluation_services
 from intake.models import Campaign, City, Nomination, UnitEvaluation
@@ -223,7 +224,7 @@ def world(seeded):
     evaluation_services.set_evaluation_state(user=clerk, campaign=campaign, unit=unit, state="not_filed")
     evaluation_services.set_evaluation_state(user=clerk, campaign=campaign, unit=unit, state="filed_online",
                                              filed_on=date(campaign.year, 1, 2))
-    services.grant_extension(user=user("admin"), campaign=campaign, city=clerk.city, kind="submission",
+    grant_extension(user=user("admin"), campaign=campaign, city=clerk.city, kind="submission",
                              deadline=campaign.submission_deadline + timedelta(days=7), reason="系统故障")
     Group.objects.get_or_create(name="测试组")
     Campaign.objects.create(year=2099, name="2099年（无名额规则）", submission_deadline=campaign.submission_deadline,

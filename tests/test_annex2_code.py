@@ -13,7 +13,7 @@ from intake.entry import services
 from intake.models import Slate
 from intake.review import selectors as review_selectors
 from intake.review import services as review_services
-from intake.review.services import SubmissionRefused
+from intake.review.services import SubmissionRefused, save_slate_contact
 from tests.annex2_helpers import workbook
 from tests.factories import (
     annex2_code,
@@ -108,7 +108,7 @@ def test_the_code_changes_with_each_printed_change_and_not_with_the_formal_revie
     assert not changed(), "the electronic number is kept beside the form, not printed"
     services.update_nomination(n, user=clerk, contact_phone="020-83133359")
     assert changed(), "an edit"
-    services.save_slate_contact(user=clerk, campaign=campaign, city=qingyuan, filler_name="王五",
+    save_slate_contact(user=clerk, campaign=campaign, city=qingyuan, filler_name="王五",
                                 filler_phone="0763-1234567")
     assert changed(), "the 填报人 line"
     services.withdraw_nomination(n, user=clerk)

@@ -7,6 +7,7 @@ from intake.annex2 import sheet as annex2
 from intake.annex2.exports import Annex2Xlsx
 from intake.entry import services
 from intake.models import Category, City, DemoMode, Nomination
+from intake.review.services import save_slate_contact
 from quotas.models import QuotaRule
 from tests.annex2_helpers import sheet_rows, workbook
 from tests.factories import city, nominate, open_campaign, user
@@ -97,7 +98,7 @@ def _new_nomination():
 
 
 def _slate():
-    services.save_slate_contact(user=user("qingyuan"), campaign=open_campaign(), city=city("qingyuan"),
+    save_slate_contact(user=user("qingyuan"), campaign=open_campaign(), city=city("qingyuan"),
                                 filler_name="赵六", filler_phone="13900139000")
 
 

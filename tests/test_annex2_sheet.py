@@ -2,6 +2,7 @@
 
 from intake.annex2.sheet import PROVINCE_RECOMMENDER, build_sheet, city_sheet
 from intake.entry import services
+from intake.review.services import save_slate_contact
 from tests.factories import city, nominate, open_campaign, user
 
 
@@ -13,7 +14,7 @@ def test_city_sheet_sections_columns_numbering(seeded):
     nominate("qingyuan", "platform_other", name="某平台", provider="公共服务提供商")
     nominate("qingyuan", "city", city_kind="industrial_design")
     nominate("huizhou", "project", name="别市项目")
-    services.save_slate_contact(user=user("qingyuan"), campaign=open_campaign(), city=city("qingyuan"),
+    save_slate_contact(user=user("qingyuan"), campaign=open_campaign(), city=city("qingyuan"),
                                 filler_name="李四", filler_phone="0763-3361234")
 
     sheet = city_sheet(open_campaign(), city("qingyuan"))

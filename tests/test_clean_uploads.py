@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from intake.common.locking import LockBusy
 from intake.models import Slate
 from intake.review import services as review_services
-from quotas.locking import LockBusy
 from tests.factories import annex2_code, nominate, open_campaign, pdf_upload, ready_slate, upload_stamped, user
 
 

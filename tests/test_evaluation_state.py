@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from intake.entry.selectors import history_of
+from intake.common.history import history_of
 from intake.evaluation import services
 from intake.models import RecognisedUnit, UnitEvaluation
 from tests.factories import open_campaign, pdf_bytes, pdf_upload, recognised, user

@@ -312,7 +312,7 @@ def _post_or_error(session, data):
 
 def _wait_for_a_backend_waiting_on_a_lock(outcome, timeout=4):
     """Poll from a connection of its own: inside a transaction pg_stat_activity is a snapshot."""
-    deadline = time.monotonic() + timeout  # under quotas.locking.LOCK_TIMEOUT_MS, after which it gives up
+    deadline = time.monotonic() + timeout  # under intake.common.locking.LOCK_TIMEOUT_MS, after which it gives up
     watcher = psycopg2.connect(shared_database_url())
     watcher.autocommit = True
     try:

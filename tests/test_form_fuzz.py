@@ -33,23 +33,21 @@ from intake.accounts.forms import (
     TwoFactorSetupForm,
 )
 from intake.admin import DeadlineExtensionForm, PasswordSetByAdminForm
+from intake.annex2.forms import Annex2ImportForm
 from intake.audit.forms import AuditFilterForm, HistoryFilterForm
 from intake.common.validators import PHONE_RE
-from intake.entry.forms import (
-    Annex2ImportForm,
+from intake.entry.forms import NominationFilterForm, NominationForm, WithdrawForm
+from intake.evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
+from intake.models import Category, City
+from intake.review.forms import (
     FormalReviewForm,
     LetterNumberForm,
-    NominationFilterForm,
-    NominationForm,
     ProvinceContactForm,
     RejectForm,
     ReturnSlateForm,
     SlateContactForm,
     SlateUploadForm,
-    WithdrawForm,
 )
-from intake.evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
-from intake.models import Category, City
 from tests.factories import nominate, ready_slate, recognised, submit, user
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,7 +1,7 @@
 """Every change of a nomination or a quota rule is kept: who, when, before and after."""
 
+from intake.common.history import history_of
 from intake.entry import services
-from intake.entry.selectors import history_of
 from intake.models import Nomination
 from quotas.models import QuotaRule
 from tests.factories import nominate, open_campaign, user

@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from intake.entry import services
 from intake.evaluation import services as evaluation_services
 from intake.models import City, DeadlineExtension, Nomination, RecognisedUnit, Slate, UnitEvaluation
+from intake.review.services import save_slate_contact
 from quotas.models import QuotaRule
 from tests.factories import credit_code, nominate, open_campaign, pdf_upload, ready_slate, recognised, user
 
@@ -229,7 +230,7 @@ def world(seeded):
     )
     withdrawn = nominate(OWNER, "enterprise", name=MARKERS["name"] + "（撤回）")
     services.withdraw_nomination(withdrawn, user=user(OWNER))
-    services.save_slate_contact(
+    save_slate_contact(
         user=user(OWNER), campaign=campaign, city=nomination.city,
         filler_name=MARKERS["filler_name"], filler_phone=MARKERS["filler_phone"],
     )

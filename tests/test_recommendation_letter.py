@@ -18,6 +18,7 @@ from intake.entry import services
 from intake.letters import content, docx, pdf
 from intake.review import services as review_services
 from intake.review.selectors import province_selection_sheet
+from intake.review.services import save_slate_contact
 from tests.factories import accepted, nominate, open_campaign, user
 
 YEAR_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
@@ -44,7 +45,7 @@ def qingyuan_nominees(seeded):
     second = nominate("qingyuan", "enterprise", name="清远丙服务股份有限公司")
     platform = nominate("qingyuan", "platform_other", name="清远丁工业互联网平台")
     clerk = user("qingyuan")
-    services.save_slate_contact(user=clerk, campaign=campaign, city=clerk.city, filler_name="李四",
+    save_slate_contact(user=clerk, campaign=campaign, city=clerk.city, filler_name="李四",
                                 filler_phone="0763-3361234")
     review_services.save_letter_number(user=clerk, campaign=campaign, city=clerk.city,
                                        letter_number=f"清工信函〔{campaign.year}〕12号")

@@ -10,7 +10,7 @@ from intake.entry import services
 from intake.entry.services import EntryClosed
 from intake.models import DeadlineExtension, Nomination, Slate, SlateEvent
 from intake.review import services as review_services
-from intake.review.services import SubmissionRefused
+from intake.review.services import SubmissionRefused, save_slate_contact
 from quotas.models import QuotaRule
 from tests.factories import (
     city,
@@ -167,7 +167,7 @@ def test_submission_freezes_every_write_of_the_city(client_for, ready):
         lambda: nominate("qingyuan", "enterprise"),
         lambda: services.update_nomination(first, user=clerk, name="改名"),
         lambda: services.withdraw_nomination(first, user=clerk),
-        lambda: services.save_slate_contact(user=clerk, campaign=campaign, city=qingyuan, filler_name="王五",
+        lambda: save_slate_contact(user=clerk, campaign=campaign, city=qingyuan, filler_name="王五",
                                             filler_phone="13800138000"),
         lambda: review(first, site_check_note="补充"),
         lambda: review_services.upload_slate_pdf(user=clerk, campaign=campaign, city=qingyuan,

@@ -8,9 +8,8 @@ import re
 import pytest
 from docx import Document
 
-from intake.entry import services
 from intake.models import Slate, SlateEvent
-from intake.review.services import SubmissionRefused
+from intake.review.services import SubmissionRefused, save_slate_contact
 from tests.factories import annex2_code, nominate, open_campaign, pdf_upload, ready_slate, submit, upload_stamped, user
 from tests.test_slate_uploads import stored_files
 
@@ -69,7 +68,7 @@ def test_a_change_after_the_upload_stops_the_submission_until_stamped_again(clie
     assert 'data-letter="match"' in slate_page and 'data-annex2="match"' in slate_page
     # The 填报人 line changes: both papers print another code now.
     clerk = user("qingyuan")
-    services.save_slate_contact(user=clerk, campaign=open_campaign(), city=clerk.city, filler_name="王五",
+    save_slate_contact(user=clerk, campaign=open_campaign(), city=clerk.city, filler_name="王五",
                                 filler_phone="0763-3361234")
     upload_stamped("qingyuan", "annex2_pdf")  # the Annex 2 stamped again, the letter not
     with pytest.raises(SubmissionRefused) as refused:

@@ -8,7 +8,7 @@ from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
 
 from intake.accounts.addresses import USERNAME_MAX
-from intake.entry.forms import label_empty_choices
+from intake.common.forms import label_empty_choices
 from intake.models import City, User
 
 

@@ -21,10 +21,11 @@ from datetime import date, datetime
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 
+from intake.campaigns.selectors import get_campaign
 from intake.common.imports import ImportRefused, Preview, excerpt
 from intake.common.uploads import UploadRejected
 from intake.common.validators import SHENZHEN_NAME, names_shenzhen, normalize_credit_code, normalize_phone
-from intake.entry import selectors, services
+from intake.entry import services
 from intake.models import Category, City, DemoMode, ImportPreview, Nomination
 
 MAX_ROWS = 2000  # far more than any city's sheet; stops reading a sheet of junk early
@@ -392,6 +393,6 @@ class Annex2Importer:
         return {"campaign": self.campaign.year, "sheet": preview.sheet, "rows": rows}
 
     def load(self, payload):
-        self.campaign = selectors.get_campaign(payload["campaign"])
+        self.campaign = get_campaign(payload["campaign"])
         rows = [RawRow(**raw) for raw in payload["rows"]]
         return Preview(rows=prepare_rows(rows, self.city), sheet=payload["sheet"])

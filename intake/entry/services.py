@@ -4,26 +4,23 @@ imports, admin and commands alike: scope, deadline, quota (under the city's lock
 from collections import Counter
 from contextlib import contextmanager
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from intake.campaigns.selectors import deadline_for
 from intake.common.history import save_with_history
 from intake.common.localtime import local_time
-from intake.common.validators import normalize_phone, validate_phone
 from intake.entry import selectors
 from intake.models import (
     CATEGORY_SPECIFIC_FIELDS,
     ENTRY_FIELDS,
-    Campaign,
     Category,
-    City,
-    DeadlineExtension,
     Nomination,
     Slate,
 )
 from intake.scoping import ensure_may_enter
-from quotas.locking import city_key, lock_objects
+from quotas.locking import lock_city
 from quotas.services import QuotaExceeded, ensure_room
 
 EDITABLE_FIELDS = frozenset(f for names in ENTRY_FIELDS.values() for f in names)
@@ -37,11 +34,6 @@ class DuplicateCreditCode(ValidationError):
     pass
 
 
-def lock_city(campaign, city):
-    """Hold the city's quota lock for `campaign` until the transaction ends."""
-    lock_objects([city_key(campaign, city)], rows=[city])
-
-
 def ensure_entry_open(campaign, city, *, deadline=None, slate=None):
     """Every write of a city's nominations and slate passes here, under the city's lock:
     open campaign, deadline (or the city's extension), and a slate not with the province.
@@ -52,7 +44,7 @@ def ensure_entry_open(campaign, city, *, deadline=None, slate=None):
             "%(campaign)s未开放填报，不能新增、修改或撤回推荐对象。", code="campaign_closed",
             params={"campaign": campaign.name},
         )
-    deadline = deadline or selectors.deadline_for(campaign, city)
+    deadline = deadline or deadline_for(campaign, city)
     if timezone.now() > deadline:
         raise EntryClosed(
             "%(campaign)s的推荐已于 %(deadline)s 截止，不能再新增、修改或撤回推荐对象。"
@@ -240,88 +232,7 @@ def restore_nomination(nomination, *, user):
         return save_nomination(nomination, user, reason="恢复")
 
 
-def clean_filler(filler_name, filler_phone):
-    """填报人 and 联系电话 of an Annex 2 header, checked and in their plain form (a city's or the
-    province's), or ValidationError naming the field."""
-    filler_name, filler_phone = (filler_name or "").strip(), normalize_phone(filler_phone)
-    errors = {}
-    if not filler_name:
-        errors["filler_name"] = ValidationError("请填写填报人。", code="required")
-    try:
-        validate_phone(filler_phone)
-    except ValidationError as exc:
-        errors["filler_phone"] = exc
-    if errors:
-        raise ValidationError(errors)
-    return filler_name, filler_phone
-
-
-def save_slate_contact(*, user, campaign, city, filler_name, filler_phone):
-    """填报人 and 联系电话 printed on the city's Annex 2."""
-    ensure_may_enter(user, city)
-    filler_name, filler_phone = clean_filler(filler_name, filler_phone)
-    with transaction.atomic():
-        lock_city(campaign, city)  # a submission of the slate cannot slip in between
-        ensure_entry_open(campaign, city)
-        slate, _ = Slate.objects.select_for_update().get_or_create(campaign=campaign, city=city)
-        slate.filler_name = filler_name
-        slate.filler_phone = filler_phone
-        return save_with_history(slate, user, validate=False)
-
-
 # --- Deadline extensions ------------------------------------------------------------------------
-
-
-def campaign_deadline(campaign, kind):
-    """The campaign's own deadline of `kind` (None when the campaign has not set it)."""
-    return {
-        DeadlineExtension.SUBMISSION: campaign.submission_deadline,
-        DeadlineExtension.EVALUATION_ONLINE: campaign.evaluation_online_deadline,
-        DeadlineExtension.EVALUATION_EXPLANATION: campaign.evaluation_explanation_deadline,
-    }[kind]
-
-
-def extension_problems(campaign, kind, deadline, reason):
-    """What is wrong with an extension of `kind` to `deadline` (ValidationError or None): it must
-    come after the campaign's own deadline (an "extension" before it would close the city early)
-    and say why. The admin's form and `grant_extension` both ask here."""
-    if kind not in dict(DeadlineExtension.KIND_CHOICES):
-        return ValidationError({"kind": "请选择要延期的截止类型。"})
-    own = campaign_deadline(campaign, kind)
-    if own is None:
-        return ValidationError(
-            "%(campaign)s尚未设置该截止时间，请先由系统管理员在“遴选批次”中设置。",
-            code="evaluation_not_configured", params={"campaign": campaign.name},
-        )
-    errors = {}
-    if deadline is None or deadline <= own:
-        errors["deadline"] = ValidationError(
-            "延期后的截止时间应晚于批次原定的 %(own)s（北京时间）；早于它等于提前截止。",
-            code="extension_not_later", params={"own": local_time(own)},
-        )
-    if not (reason or "").strip():
-        errors["reason"] = ValidationError("请填写延期原因，便于日后查阅。", code="reason_missing")
-    return ValidationError(errors) if errors else None
-
-
-def grant_extension(*, user, campaign, city, kind, deadline, reason):
-    """Give `city` a later deadline of `kind`, or move the one it has: the one write of a
-    `DeadlineExtension` (the province's return of a slate, the evaluation page, the admin). Under
-    the city's lock, so that no write of the city checks its deadline half-way; in the history."""
-    if not user.sees_all_cities:
-        raise PermissionDenied("只有省工业和信息化厅和系统管理员可以给地市延期。")
-    problem = extension_problems(campaign, kind, deadline, reason)
-    if problem is not None:
-        raise problem
-    with transaction.atomic():
-        lock_city(campaign, city)
-        extension = (
-            DeadlineExtension.objects.select_for_update().filter(campaign=campaign, city=city, kind=kind).first()
-            or DeadlineExtension(campaign=campaign, city=city, kind=kind)
-        )
-        extension.deadline = deadline
-        extension.reason = reason.strip()[:200]
-        return save_with_history(extension, user, f"延期至 {local_time(deadline)}", validate=False)
 
 
 # --- What the admin keeps: cities, campaigns, categories, 示范模式, accounts -----------------------
@@ -329,33 +240,3 @@ def grant_extension(*, user, campaign, city, kind, deadline, reason):
 # same history as any other.
 
 
-def _ensure_admin(user):
-    if not (user.is_superuser or user.role == user.ADMIN):
-        raise PermissionDenied("只有系统管理员可以修改基础数据。")
-
-
-def save_city(*, user, city, reason=""):
-    """Save a city. Its 示范城市 flag picks its quota tier: changing it takes the city's lock in
-    every open campaign, so that no entry counts against the old tier while the new one applies."""
-    _ensure_admin(user)
-    with transaction.atomic():
-        if city.pk is not None:
-            before = City.objects.filter(pk=city.pk).values_list("is_demo_city", flat=True).first()
-            if before is not None and before != city.is_demo_city:
-                open_campaigns = list(Campaign.objects.filter(is_open=True))
-                lock_objects([city_key(campaign, city) for campaign in open_campaigns], rows=[city])
-                reason = reason or ("设为示范城市" if city.is_demo_city else "取消示范城市")
-        return save_with_history(city, user, reason)
-
-
-def save_reference(*, user, obj, reason=""):
-    """Save a campaign, a category or a 示范模式 (validated, in the history under `user`)."""
-    _ensure_admin(user)
-    return save_with_history(obj, user, reason)
-
-
-def save_account(*, user, account, reason=""):
-    """Save a user account (what a role requires is `User.clean`: a city bureau's account belongs
-    to exactly one city, the others to none)."""
-    _ensure_admin(user)
-    return save_with_history(account, user, reason)

@@ -7,19 +7,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from intake import scoping
+from intake.campaigns.selectors import all_campaigns, deadline_for, deadline_open, get_campaign
+from intake.common.history import history_of
 from intake.common.request_input import parse_int
 from intake.entry import selectors, services
-from intake.entry.forms import NominationFilterForm, NominationForm, SlateContactForm, WithdrawForm
+from intake.entry.forms import NominationFilterForm, NominationForm, WithdrawForm
 from intake.evaluation.selectors import recognitions_for
 from intake.models import Category, Nomination
 from intake.review import crosschecks
+from intake.review.forms import SlateContactForm
+from intake.review.selectors import slate_for
+from intake.review.services import save_slate_contact
 from intake.review.views.province import province_overview
 from quotas.selectors import quota_table
 from quotas.services import ensure_room
 
 
 def home(request):
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    campaign = get_campaign(request.GET.get("campaign"))
     if request.user.sees_all_cities:
         return _province_home(request, campaign)
     return _city_home(request, campaign)
@@ -28,21 +33,21 @@ def home(request):
 def _city_home(request, campaign, slate_form=None):
     """The city's home; `slate_form`: the Annex 2 header form as posted, when it was refused."""
     city = request.user.city
-    slate = selectors.slate_for(campaign, city)
+    slate = slate_for(campaign, city)
     by_category = selectors.nominations_by_category(campaign, city)
     recognitions = recognitions_for(n for rows in by_category.values() for n in rows)
-    deadline = selectors.deadline_for(campaign, city)
+    deadline = deadline_for(campaign, city)
     return render(request, "intake/city_home.html", {
         "campaign": campaign,
         "city": city,
         "sections": [(line, by_category.get(line.category.code, [])) for line in quota_table(campaign, city)],
         "deadline": deadline,
         "entry_open": selectors.entry_is_open(campaign, city, deadline=deadline, slate=slate),
-        "deadline_open": selectors.deadline_open(campaign, city, deadline=deadline),
+        "deadline_open": deadline_open(campaign, city, deadline=deadline),
         "slate": slate,
         "slate_form": slate_form or SlateContactForm(instance=slate),
         "recognitions": recognitions,
-        "campaigns": selectors.all_campaigns(),
+        "campaigns": all_campaigns(),
     })
 
 
@@ -51,7 +56,7 @@ def _province_home(request, campaign):
 
 
 def nomination_list(request):
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    campaign = get_campaign(request.GET.get("campaign"))
     nominations = scoping.nominations_for(request.user).filter(campaign=campaign)
     categories = list(Category.objects.all())
     cities = list(scoping.visible_cities(request.user)) if request.user.sees_all_cities else None
@@ -71,7 +76,7 @@ def nomination_list(request):
         "categories": categories,
         "statuses": Nomination.STATUS_CHOICES,
         "cities": cities,
-        "campaigns": selectors.all_campaigns(),
+        "campaigns": all_campaigns(),
     })
 
 
@@ -80,7 +85,7 @@ def nomination_new(request, category):
     if not request.user.is_city_staff:
         raise PermissionDenied("只有地市工信局账号可以录入推荐对象。")
     city = request.user.city
-    campaign = selectors.get_campaign()
+    campaign = get_campaign()
     blocked = _entry_blocker(campaign, city, category)
     form = NominationForm(
         request.POST or None, category=category,
@@ -147,7 +152,7 @@ def nomination_detail(request, pk):
         "may_enter": may_enter,
         "entry_open": blocker is None,
         "entry_closed_reason": blocker if may_enter else None,
-        "history": selectors.history_of(nomination),
+        "history": history_of(nomination),
         "warnings": crosschecks.entry_warnings(nomination) if nomination.is_counted else [],
         "recognitions": recognitions_for([nomination]),
     })
@@ -183,11 +188,11 @@ def nomination_restore(request, pk):
 def slate_contact(request):
     if not request.user.is_city_staff:
         raise PermissionDenied("只有地市工信局账号可以填写填报人。")
-    campaign = selectors.get_campaign(request.POST.get("campaign"))
+    campaign = get_campaign(request.POST.get("campaign"))
     form = SlateContactForm(request.POST)
     if form.is_valid():
         try:
-            services.save_slate_contact(
+            save_slate_contact(
                 user=request.user, campaign=campaign, city=request.user.city, **form.cleaned_data
             )
         except ValidationError as exc:

@@ -3,8 +3,8 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from intake.common.forms import EMPTY_CHOICE, CreditCodeField, label_empty_choices
 from intake.common.request_input import IdChoiceField
-from intake.entry.forms import EMPTY_CHOICE, CreditCodeField, label_empty_choices
 from intake.models import MINISTRY_PLATFORM, City, DeadlineExtension, RecognisedUnit, UnitEvaluation
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from intake.entry.selectors import deadlines_for
+from intake.campaigns.selectors import deadlines_for
 from intake.models import Category, DeadlineExtension, RecognisedUnit, UnitEvaluation
 
 DONE = "done"

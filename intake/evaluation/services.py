@@ -7,14 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from intake.campaigns.services import grant_extension
 from intake.common.history import save_with_history
 from intake.common.localtime import local_time
+from intake.common.locking import lock_objects
 from intake.common.uploads import UploadRejected, stored_pdf, validate_pdf
-from intake.entry.services import grant_extension
 from intake.evaluation import selectors
 from intake.models import MINISTRY_PLATFORM, DeadlineExtension, RecognisedUnit, UnitEvaluation
 from intake.scoping import ensure_may_oversee_evaluation, ensure_may_report_evaluation
-from quotas.locking import lock_objects
 
 EVALUATION_KINDS = (DeadlineExtension.EVALUATION_ONLINE, DeadlineExtension.EVALUATION_EXPLANATION)
 REGISTRY_FIELDS = ("name", "credit_code", "kind", "batch", "city", "is_active")

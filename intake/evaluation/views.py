@@ -12,13 +12,14 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from intake import scoping
+from intake.campaigns.selectors import all_campaigns, get_campaign
 from intake.common import imports
 from intake.common.charts import stacked_bars
+from intake.common.history import history_of
 from intake.common.localtime import local_time
 from intake.common.request_input import parse_int
 from intake.common.uploads import UploadRejected, pdf_response
 from intake.common.xlsx import XLSX_MIMETYPE
-from intake.entry import selectors as intake_selectors
 from intake.evaluation import registry_import, selectors, services
 from intake.evaluation.exports import RegistryExport
 from intake.evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
@@ -26,7 +27,7 @@ from intake.models import BATCH_CHOICES, City, DeadlineExtension, RecognisedUnit
 
 
 def _campaign(request):
-    return intake_selectors.get_campaign(request.GET.get("campaign"))
+    return get_campaign(request.GET.get("campaign"))
 
 
 def _unit_url(unit, campaign):
@@ -56,7 +57,7 @@ def overview(request):
     return render(request, "intake/evaluation/city.html", {
         "campaign": campaign, "city": city, "rows": rows, "deadlines": deadlines,
         "summary": [(label, sum(r.standing == key for r in rows)) for key, label in selectors.STANDINGS],
-        "campaigns": intake_selectors.all_campaigns(),
+        "campaigns": all_campaigns(),
     })
 
 
@@ -71,7 +72,7 @@ def _province_overview(request, campaign):
             [p.city.name for p in progress], selectors.progress_chart_series(progress),
             title=f"各地市前四批示范单位评估评价进度（{campaign.name}）",
         ),
-        "campaigns": intake_selectors.all_campaigns(),
+        "campaigns": all_campaigns(),
     })
 
 
@@ -91,7 +92,7 @@ def outstanding(request):
     return render(request, "intake/evaluation/outstanding.html", {
         "campaign": campaign, "page": page, "city_code": city_code,
         "cities": scoping.visible_cities(request.user) if scoping.may_oversee_evaluation(request.user) else None,
-        "campaigns": intake_selectors.all_campaigns(),
+        "campaigns": all_campaigns(),
     })
 
 
@@ -117,10 +118,10 @@ def unit_detail(request, unit):
         "unit": unit, "campaign": campaign, "evaluation": evaluation, "form": form,
         "deadlines": selectors.deadlines_of(campaign, unit.city),
         "closed": _closed_states(campaign, unit) if may_report else {},
-        "history": intake_selectors.history_of(evaluation) if evaluation.pk else [],
-        "unit_history": intake_selectors.history_of(unit) if scoping.may_oversee_evaluation(request.user) else None,
+        "history": history_of(evaluation) if evaluation.pk else [],
+        "unit_history": history_of(unit) if scoping.may_oversee_evaluation(request.user) else None,
         "may_oversee": scoping.may_oversee_evaluation(request.user),
-        "campaigns": intake_selectors.all_campaigns(),
+        "campaigns": all_campaigns(),
     })
 
 
@@ -266,5 +267,5 @@ def extensions(request):
         for city in cities
     ]
     return render(request, "intake/evaluation/extensions.html", {
-        "campaign": campaign, "form": form, "rows": rows, "campaigns": intake_selectors.all_campaigns(),
+        "campaign": campaign, "form": form, "rows": rows, "campaigns": all_campaigns(),
     })

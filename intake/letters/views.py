@@ -8,8 +8,8 @@ from django.views.decorators.http import require_safe
 
 from intake import scoping
 from intake.annex2.exports import content_disposition
+from intake.campaigns.selectors import get_campaign
 from intake.common.fonts import letter_fonts
-from intake.entry import selectors
 from intake.letters import EXPORTS, content, pdf
 from intake.renders.letters import CITY_LETTER_PDF, PROVINCE_LETTER_PDF
 from intake.renders.views import serve_or_wait
@@ -19,7 +19,7 @@ from intake.renders.views import serve_or_wait
 def recommendation(request, extension):
     """The city bureau's letter to the department: a clerk's own city (another city's `?city=` is a
     404), any city for the province with `?city=<division code>`; `?campaign=<year>`."""
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    campaign = get_campaign(request.GET.get("campaign"))
     city = scoping.get_city_for_user(request.user, request.GET.get("city") or None)
     if city is None:
         raise Http404("请用 ?city=地市代码 指明哪个地市的推荐函。")
@@ -32,7 +32,7 @@ def recommendation(request, extension):
 def province(request, extension):
     """The department's letter to the ministry's general office for its own selection (reviewers)."""
     scoping.ensure_may_review(request.user)
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    campaign = get_campaign(request.GET.get("campaign"))
     if extension == "pdf":
         return _render_in_worker(request, PROVINCE_LETTER_PDF, {"campaign": campaign.year}, campaign)
     return _send_docx(request, content.province_letter(campaign))

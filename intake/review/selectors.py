@@ -8,8 +8,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from intake.annex2.sheet import PROVINCE_RECOMMENDER, build_sheet, city_sheet, code_of_digest, sheet_digest
+from intake.campaigns.selectors import deadline_for, deadlines_for
 from intake.common.localtime import local_time
-from intake.entry import selectors
 from intake.models import Category, Nomination, ProvinceContact, Slate
 from intake.review import crosschecks
 from quotas.selectors import province_selected, quota_matrix, quota_table
@@ -21,7 +21,7 @@ def submission_problems(campaign, city, *, slate=None, now=None, stamped=None, d
     list: it may). The service calls this under the city's lock; the page shows it as a checklist.
     What the page has read already, it passes: `stamped` (`stamped_annex2(...)`), the city's
     `deadline`, its quota `lines` (`quota_table`) and its `nominations` (`review_nominations`)."""
-    slate = slate or selectors.slate_for(campaign, city)
+    slate = slate or slate_for(campaign, city)
     now = now or timezone.now()
     problems = []
 
@@ -36,7 +36,7 @@ def submission_problems(campaign, city, *, slate=None, now=None, stamped=None, d
     if not campaign.is_open:
         add("campaign_closed", "%(campaign)s未开放填报，不能提交。", campaign=campaign.name)
     else:
-        deadline = deadline or selectors.deadline_for(campaign, city)
+        deadline = deadline or deadline_for(campaign, city)
         if now > deadline:
             add("deadline_passed", "推荐已于 %(deadline)s 截止，不能再提交。如确需延期，请联系省工业和信息化厅。",
                 deadline=local_time(deadline))
@@ -119,7 +119,7 @@ class StampedAnnex2:
 def stamped_annex2(campaign, city, slate=None, *, nominations=None, categories=None):
     """Whether the stamped Annex 2 the city uploaded is the sheet its data prints now.
     `nominations`: the city's, in review order (`review_nominations`), when the page has them."""
-    slate = slate or selectors.slate_for(campaign, city)
+    slate = slate or slate_for(campaign, city)
     if nominations is not None:  # the sheet's rows: the counted ones, by category, as entered
         nominations = [n for n in nominations if n.is_counted]
     sheet = city_sheet(campaign, city, slate=slate, nominations=nominations, categories=categories)
@@ -146,7 +146,7 @@ def province_overview(campaign, cities, *, now=None):
     now = now or timezone.now()
     matrix = quota_matrix(campaign, cities)
     slates = {s.city_id: s for s in Slate.objects.filter(campaign=campaign, city__in=cities)}
-    deadlines = selectors.deadlines_for(campaign, cities)
+    deadlines = deadlines_for(campaign, cities)
     paper = {
         row["city_id"]: row
         for row in Nomination.objects.filter(campaign=campaign, city__in=cities, status__in=Nomination.COUNTED_STATUSES)
@@ -231,3 +231,13 @@ def province_selection_sheet(campaign, *, contact=None):
         recommender=PROVINCE_RECOMMENDER, filler_name=contact.filler_name, filler_phone=contact.filler_phone,
         nominations=nominations, campaign=campaign,
     )
+
+
+def slate_for(campaign, city):
+    """The city's slate, unsaved when the city has not written one yet. It carries the `campaign`
+    and `city` given, so reading `slate.city` or `slate.campaign` costs no query."""
+    slate = Slate.objects.filter(campaign=campaign, city=city).first()
+    if slate is None:
+        return Slate(campaign=campaign, city=city)
+    slate.campaign, slate.city = campaign, city
+    return slate

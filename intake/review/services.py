@@ -12,24 +12,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from intake.annex2 import sheet as annex2
+from intake.campaigns.selectors import deadline_for
+from intake.campaigns.services import grant_extension
 from intake.common.history import save_with_history
 from intake.common.localtime import local_time
+from intake.common.locking import lock_objects
 from intake.common.request_input import parse_int
 from intake.common.uploads import display_name, stored_pdf, validate_pdf
-from intake.common.validators import normalize_letter_number, validate_letter_number
-from intake.entry import selectors
-from intake.entry.services import (
-    clean_filler,
-    ensure_entry_open,
-    grant_extension,
-    lock_city,
-    nomination_for_writing,
-    save_nomination,
-)
+from intake.common.validators import normalize_letter_number, normalize_phone, validate_letter_number, validate_phone
+from intake.entry.services import ensure_entry_open, nomination_for_writing, save_nomination
 from intake.models import DeadlineExtension, Nomination, ProvinceContact, Slate, SlateEvent
 from intake.review import selectors as review_selectors
 from intake.scoping import ensure_may_enter, ensure_may_review
-from quotas.locking import lock_objects
+from quotas.locking import lock_city
 from quotas.services import ensure_province_room
 
 PDF_LABELS = {"letter_pdf": "推荐函", "annex2_pdf": "附件2 汇总表"}
@@ -212,7 +207,7 @@ def return_slate(*, user, campaign, city, reason, extend_to=None):
                 "%(city)s的推荐材料已受理，不能退回。如个别推荐对象不符合要求，请对其“不予受理”。",
                 code="already_accepted", params={"city": city.name},
             )
-        current = selectors.deadline_for(campaign, city)
+        current = deadline_for(campaign, city)
         if extend_to is None and now > current:
             raise ValidationError(
                 "推荐已截止，退回后%(city)s无法修改和重新提交。请同时填写“延期至”，给该市新的截止时间。",
@@ -362,3 +357,32 @@ def save_province_contact(*, user, campaign, filler_name, filler_phone, letter_n
         contact.filler_name, contact.filler_phone = filler_name, filler_phone
         contact.letter_number = letter_number
         return save_with_history(contact, user, validate=False)
+
+
+def clean_filler(filler_name, filler_phone):
+    """填报人 and 联系电话 of an Annex 2 header, checked and in their plain form (a city's or the
+    province's), or ValidationError naming the field."""
+    filler_name, filler_phone = (filler_name or "").strip(), normalize_phone(filler_phone)
+    errors = {}
+    if not filler_name:
+        errors["filler_name"] = ValidationError("请填写填报人。", code="required")
+    try:
+        validate_phone(filler_phone)
+    except ValidationError as exc:
+        errors["filler_phone"] = exc
+    if errors:
+        raise ValidationError(errors)
+    return filler_name, filler_phone
+
+
+def save_slate_contact(*, user, campaign, city, filler_name, filler_phone):
+    """填报人 and 联系电话 printed on the city's Annex 2."""
+    ensure_may_enter(user, city)
+    filler_name, filler_phone = clean_filler(filler_name, filler_phone)
+    with transaction.atomic():
+        lock_city(campaign, city)  # a submission of the slate cannot slip in between
+        ensure_entry_open(campaign, city)
+        slate, _ = Slate.objects.select_for_update().get_or_create(campaign=campaign, city=city)
+        slate.filler_name = filler_name
+        slate.filler_phone = filler_phone
+        return save_with_history(slate, user, validate=False)

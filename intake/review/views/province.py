@@ -8,16 +8,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from intake import scoping
+from intake.campaigns.selectors import all_campaigns, deadline_for, get_campaign
 from intake.common.charts import stacked_bars
 from intake.common.confirm import confirmation_page, confirmed
 from intake.common.localtime import local_time
 from intake.common.request_input import parse_int
-from intake.entry import selectors
-from intake.entry.forms import ProvinceContactForm, RejectForm, ReturnSlateForm
 from intake.models import Category, Nomination
 from intake.review import crosschecks
 from intake.review import selectors as review_selectors
 from intake.review import services as review_services
+from intake.review.forms import ProvinceContactForm, RejectForm, ReturnSlateForm
 from quotas.selectors import province_quota_table, quota_table
 
 
@@ -58,12 +58,12 @@ def province_overview(request, campaign):
         "chart": chart,
         "province_quota": province_quota_table(campaign, categories=categories),
         "may_review": scoping.may_review(request.user),
-        "campaigns": selectors.all_campaigns(),
+        "campaigns": all_campaigns(),
     })
 
 
 def city_review(request, code):
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    campaign = get_campaign(request.GET.get("campaign"))
     slate = scoping.get_slate_for_user(request.user, campaign, code)
     if not request.user.sees_all_cities:
         return redirect(f"{reverse('slate')}?campaign={campaign.year}")  # the city's own page
@@ -80,14 +80,14 @@ def city_review(request, code):
         "rows": [(n, warnings.get(n.pk, [])) for n in nominations],
         "warning_count": len(warnings),
         "lines": lines,
-        "deadline": selectors.deadline_for(campaign, city),
+        "deadline": deadline_for(campaign, city),
         "timeline": review_selectors.timeline(slate),
         "stamped": stamped,
         "return_form": ReturnSlateForm(),
         "may_review": scoping.may_review(request.user),
         "paper_required": Nomination.PAPER_COPIES_REQUIRED,
         "now": timezone.now(),
-        "campaigns": selectors.all_campaigns(),
+        "campaigns": all_campaigns(),
     })
 
 
@@ -95,7 +95,7 @@ def city_review(request, code):
 def slate_accept(request, code):
     city = scoping.get_city_for_user(request.user, code)
     scoping.ensure_may_review(request.user)
-    campaign = selectors.get_campaign(request.POST.get("campaign"))
+    campaign = get_campaign(request.POST.get("campaign"))
     if not confirmed(request):
         stamped = review_selectors.stamped_annex2(campaign, city)
         return confirmation_page(
@@ -121,7 +121,7 @@ def slate_accept(request, code):
 def slate_return(request, code):
     city = scoping.get_city_for_user(request.user, code)
     scoping.ensure_may_review(request.user)
-    campaign = selectors.get_campaign(request.POST.get("campaign"))
+    campaign = get_campaign(request.POST.get("campaign"))
     form = ReturnSlateForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -150,7 +150,7 @@ def slate_return(request, code):
 def slate_paper(request, code):
     city = scoping.get_city_for_user(request.user, code)
     scoping.ensure_may_review(request.user)
-    campaign = selectors.get_campaign(request.POST.get("campaign"))
+    campaign = get_campaign(request.POST.get("campaign"))
     copies = {}
     for key, value in request.POST.items():
         if key.startswith("copies-") and parse_int(key[7:]) is not None:
@@ -194,7 +194,7 @@ def nomination_reject(request, pk):
 
 def province_selection(request):
     scoping.ensure_may_review(request.user)
-    return _selection_page(request, selectors.get_campaign(request.GET.get("campaign")))
+    return _selection_page(request, get_campaign(request.GET.get("campaign")))
 
 
 def _selection_page(request, campaign, contact_form=None):
@@ -210,7 +210,7 @@ def _selection_page(request, campaign, contact_form=None):
         ],
         "sheet": review_selectors.province_selection_sheet(campaign, contact=contact),
         "contact_form": contact_form or ProvinceContactForm(instance=contact),
-        "campaigns": selectors.all_campaigns(),
+        "campaigns": all_campaigns(),
     })
 
 
@@ -218,7 +218,7 @@ def _selection_page(request, campaign, contact_form=None):
 def province_contact(request):
     """The province's own 填报人 and 联系电话 for one campaign's selection sheet."""
     scoping.ensure_may_review(request.user)
-    campaign = selectors.get_campaign(request.POST.get("campaign"))
+    campaign = get_campaign(request.POST.get("campaign"))
     form = ProvinceContactForm(request.POST)
     if form.is_valid():
         try:

@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from intake import scoping
+from intake.campaigns.selectors import all_campaigns, deadline_for, get_campaign
 from intake.common.confirm import confirmation_page, confirmed
 from intake.common.uploads import pdf_response
-from intake.entry import selectors, services
-from intake.entry.forms import FormalReviewForm, LetterNumberForm, SlateUploadForm
+from intake.entry import services
 from intake.models import Nomination, Slate
 from intake.review import selectors as review_selectors
 from intake.review import services as review_services
+from intake.review.forms import FormalReviewForm, LetterNumberForm, SlateUploadForm
+from intake.review.selectors import slate_for
 from quotas.selectors import quota_table
 
 
@@ -46,13 +48,13 @@ def _error_messages(request, exc):
 
 def slate_page(request):
     _city_staff_only(request.user)
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    campaign = get_campaign(request.GET.get("campaign"))
     slate = scoping.get_slate_for_user(request.user, campaign)
     city = slate.city
     # Each thing read once and handed to the checks that need it.
     every = review_selectors.review_nominations(campaign, city)
     nominations = [n for n in every if n.status == Nomination.ENTERED]
-    deadline = selectors.deadline_for(campaign, city)
+    deadline = deadline_for(campaign, city)
     lines = quota_table(campaign, city)
     closed_reason = _closed_reason(campaign, city, deadline=deadline, slate=slate)
     stamped = review_selectors.stamped_annex2(campaign, city, slate, nominations=every,
@@ -73,7 +75,7 @@ def slate_page(request):
         "deadline": deadline,
         "timeline": review_selectors.timeline(slate),
         "max_upload_mb": settings.MAX_UPLOAD_MB,
-        "campaigns": selectors.all_campaigns(),
+        "campaigns": all_campaigns(),
     })
 
 
@@ -110,7 +112,7 @@ def slate_upload(request, kind):
     if field is None:
         raise Http404("没有这种材料。")
     _city_staff_only(request.user)
-    campaign = selectors.get_campaign(request.POST.get("campaign"))
+    campaign = get_campaign(request.POST.get("campaign"))
     form = SlateUploadForm(request.POST, request.FILES)
     form.is_valid()  # the file field is optional; the service says what is wrong with it
     try:
@@ -129,7 +131,7 @@ def slate_upload(request, kind):
 def slate_letter_number(request):
     """The 发文字号 the drafted recommendation letter prints."""
     _city_staff_only(request.user)
-    campaign = selectors.get_campaign(request.POST.get("campaign"))
+    campaign = get_campaign(request.POST.get("campaign"))
     form = LetterNumberForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -154,10 +156,10 @@ def slate_letter_number(request):
 @require_POST
 def slate_submit(request):
     _city_staff_only(request.user)
-    campaign = selectors.get_campaign(request.POST.get("campaign"))
+    campaign = get_campaign(request.POST.get("campaign"))
     city = request.user.city
     if not confirmed(request):
-        slate = selectors.slate_for(campaign, city)
+        slate = slate_for(campaign, city)
         stamped = review_selectors.stamped_annex2(campaign, city, slate)
         if not review_selectors.submission_problems(campaign, city, slate=slate, stamped=stamped):
             counted = Nomination.objects.filter(campaign=campaign, city=city, status__in=Nomination.COUNTED_STATUSES)
@@ -187,7 +189,7 @@ def slate_file(request, code, kind):
     field = Slate.PDF_FIELDS.get(kind)
     if field is None:
         raise Http404("没有这种材料。")
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    campaign = get_campaign(request.GET.get("campaign"))
     slate = scoping.get_slate_for_user(request.user, campaign, code)
     label = review_services.PDF_LABELS[field]
     return pdf_response(getattr(slate, field), f"{slate.city.name}{campaign.year}年{label}.pdf")

@@ -6,11 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from intake.annex2.forms import Annex2ImportForm
 from intake.annex2.importer import Annex2Importer
+from intake.campaigns.selectors import get_campaign
 from intake.common import imports
 from intake.common.uploads import UploadRejected
-from intake.entry import selectors
-from intake.entry.forms import Annex2ImportForm
 
 
 def _clerk_city(request):
@@ -21,7 +21,7 @@ def _clerk_city(request):
 
 def annex2_import(request):
     city = _clerk_city(request)
-    campaign = selectors.get_campaign()
+    campaign = get_campaign()
     form = Annex2ImportForm(request.POST, request.FILES) if request.method == "POST" else Annex2ImportForm()
     context = {"form": form, "campaign": campaign, "city": city}
     if request.method == "POST" and form.is_valid():

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from intake import scoping
 from intake.annex2 import sheet as annex2
 from intake.annex2.exports import EXPORTS, CjkFontMissing, content_disposition, render_cached
-from intake.entry import selectors
+from intake.campaigns.selectors import get_campaign
 from intake.renders.annex2 import PROVINCE_ANNEX2_PDF
 from intake.renders.views import serve_or_wait
 from intake.review import selectors as review_selectors
@@ -27,7 +27,7 @@ def annex2_export(request, extension):
     again while entering. The province-wide PDF takes seconds of CPU: the background worker renders
     it (`intake/renders/`)."""
     export = EXPORTS[extension]()
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    campaign = get_campaign(request.GET.get("campaign"))
     city = scoping.get_city_for_user(request.user, request.GET.get("city") or None)
     if city is not None:
         sheets, summary = [annex2.city_sheet(campaign, city)], None
@@ -46,7 +46,7 @@ def annex2_export(request, extension):
 def province_selection_export(request, extension):
     """The province's own selection for the ministry, 推荐单位 广东省工业和信息化厅 (reviewers)."""
     scoping.ensure_may_review(request.user)
-    campaign = selectors.get_campaign(request.GET.get("campaign"))
+    campaign = get_campaign(request.GET.get("campaign"))
     sheet = review_selectors.province_selection_sheet(campaign)
     return _send(request, EXPORTS[extension](), campaign, [sheet], None)
 
