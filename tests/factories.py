@@ -143,7 +143,7 @@ def upload_stamped(username, field, campaign=None, code=None):
 def ready_slate(username, campaign=None, *, uploads=("letter_pdf", "annex2_pdf"), filler=True):
     """Everything a submission needs: 填报人, the stamped PDFs (the Annex 2 of the data as it is
     now), each counted nomination reviewed."""
-    from intake.entry.selectors import slate_for
+    from intake.review.selectors import slate_for
     from intake.models import Nomination
 
     clerk = user(username)

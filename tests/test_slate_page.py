@@ -86,7 +86,7 @@ def test_review_needs_post(client_for):
 
 
 def test_formal_review_inputs_show_the_value_disabled_when_closed_and_escaped(seeded):
-    from intake.entry.forms import FormalReviewForm
+    from intake.review.forms import FormalReviewForm
 
     n = nominate("qingyuan", "enterprise")
     n.check_accuracy, n.site_check_note, n.paper_no = "fail", '现场<b>"核查"</b> & 属实', "FW-1"

@@ -198,7 +198,7 @@ def counted_nominations(campaign, cities):
 
 
 def city_sheet(campaign, city, *, slate=None, categories=None, nominations=None):
-    from intake.entry.selectors import slate_for
+    from intake.review.selectors import slate_for
 
     slate = slate or slate_for(campaign, city)
     if nominations is None:

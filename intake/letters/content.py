@@ -155,7 +155,7 @@ def _recommends(year, groups):
 
 def city_letter(campaign, city, *, slate=None, day=None):
     """The city bureau's letter to the department, listing the nominees of its Annex 2."""
-    from intake.entry.selectors import slate_for
+    from intake.review.selectors import slate_for
 
     slate = slate or slate_for(campaign, city)
     sheet = annex2.city_sheet(campaign, city, slate=slate)
