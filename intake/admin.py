@@ -22,7 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from intake.admin_base import NoDeleteMixin, ReadOnlyAdmin, ServiceAdmin
-from intake.campaigns.services import extension_problems, grant_extension, save_account, save_city, save_reference
+from intake.campaigns import services as campaign_services
 from intake.common.forms import label_empty_choices
 from intake.evaluation import services as evaluation_services
 from intake.models import (
@@ -58,7 +58,7 @@ class CityAdmin(ServiceAdmin):
     search_fields = ["name", "code", "slug"]
 
     def save_through_service(self, request, obj, form, change):
-        save_city(user=request.user, city=obj)
+        campaign_services.save_city(user=request.user, city=obj)
         for campaign in Campaign.objects.filter(is_open=True):
             for line in quota_table(campaign, obj):
                 if line.is_over:
@@ -79,7 +79,7 @@ class CategoryAdmin(ServiceAdmin):
         return False
 
     def save_through_service(self, request, obj, form, change):
-        save_reference(user=request.user, obj=obj, reason=_changed_reason(form, change))
+        campaign_services.save_reference(user=request.user, obj=obj, reason=_changed_reason(form, change))
 
 
 @admin.register(DemoMode)
@@ -88,7 +88,7 @@ class DemoModeAdmin(ServiceAdmin):
     list_editable = ["order", "is_active"]
 
     def save_through_service(self, request, obj, form, change):
-        save_reference(user=request.user, obj=obj, reason=_changed_reason(form, change))
+        campaign_services.save_reference(user=request.user, obj=obj, reason=_changed_reason(form, change))
 
 
 class DeadlineExtensionInline(admin.TabularInline):
@@ -129,7 +129,7 @@ class CampaignAdmin(ServiceAdmin):
         )
 
     def save_through_service(self, request, obj, form, change):
-        save_reference(user=request.user, obj=obj, reason=_changed_reason(form, change))
+        campaign_services.save_reference(user=request.user, obj=obj, reason=_changed_reason(form, change))
 
     def has_copy_quota_rules_permission(self, request):
         return request.user.has_perm("quotas.add_quotarule")
@@ -163,7 +163,7 @@ class DeadlineExtensionForm(forms.ModelForm):
         campaign = data.get("campaign") or getattr(self.instance, "campaign", None)
         kind = data.get("kind") or self.instance.kind
         if campaign is not None and "deadline" not in self.errors:
-            problem = extension_problems(campaign, kind, data.get("deadline"), data.get("reason"))
+            problem = campaign_services.extension_problems(campaign, kind, data.get("deadline"), data.get("reason"))
             if problem is not None:
                 raise problem
         return data
@@ -188,7 +188,7 @@ class DeadlineExtensionAdmin(ServiceAdmin):
         return initial
 
     def save_through_service(self, request, obj, form, change):
-        saved = grant_extension(
+        saved = campaign_services.grant_extension(
             user=request.user, campaign=obj.campaign, city=obj.city, kind=obj.kind, deadline=obj.deadline,
             reason=obj.reason,
         )
@@ -217,7 +217,7 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
         super().save_model(request, obj, form, change)
 
     def save_through_service(self, request, obj, form, change):
-        save_account(user=request.user, account=obj, reason=_changed_reason(form, change))
+        campaign_services.save_account(user=request.user, account=obj, reason=_changed_reason(form, change))
 
 
 @admin.register(Nomination)

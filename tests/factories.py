@@ -143,8 +143,8 @@ def upload_stamped(username, field, campaign=None, code=None):
 def ready_slate(username, campaign=None, *, uploads=("letter_pdf", "annex2_pdf"), filler=True):
     """Everything a submission needs: 填报人, the stamped PDFs (the Annex 2 of the data as it is
     now), each counted nomination reviewed."""
-    from intake.review.selectors import slate_for
     from intake.models import Nomination
+    from intake.review.selectors import slate_for
 
     clerk = user(username)
     campaign = campaign or open_campaign()

@@ -61,7 +61,7 @@ def test_an_extension_needs_a_reason(client_for):
 
 def test_an_extension_is_granted_through_the_service_with_its_history(client_for):
     later = open_campaign().submission_deadline + timedelta(days=3)
-    with mock.patch("intake.admin.grant_extension", wraps=grant_extension) as service:
+    with mock.patch("intake.campaigns.services.grant_extension", wraps=grant_extension) as service:
         response = add_extension(client_for("admin"), later)
     assert response.status_code == 302 and service.called
     extension = DeadlineExtension.objects.get()
@@ -251,7 +251,7 @@ def test_a_refusal_under_the_lock_is_a_message_and_nothing_is_saved(client_for):
 
     qingyuan = city("qingyuan")
     refusal = ValidationError("系统正忙（其他用户正在提交同一地市的数据），请稍候几秒后重新提交。")
-    with mock.patch("intake.admin.save_city", side_effect=refusal):
+    with mock.patch("intake.campaigns.services.save_city", side_effect=refusal):
         response = client_for("admin").post("/admin/intake/city/", {
             "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
             "form-MAX_NUM_FORMS": "1000", "form-0-id": qingyuan.pk, "form-0-is_demo_city": "on", "_save": "保存",

@@ -54,12 +54,12 @@ class Policy:
 READ_ONLY = Policy()
 
 MODELS = {
-    "intake.city": Policy(True, "intake.entry.services.save_city"),
-    "intake.category": Policy(True, "intake.entry.services.save_reference"),
-    "intake.demomode": Policy(True, "intake.entry.services.save_reference"),
-    "intake.campaign": Policy(True, "intake.entry.services.save_reference"),
-    "intake.deadlineextension": Policy(True, "intake.entry.services.grant_extension"),
-    "intake.user": Policy(True, "intake.entry.services.save_account"),
+    "intake.city": Policy(True, "intake.campaigns.services.save_city"),
+    "intake.category": Policy(True, "intake.campaigns.services.save_reference"),
+    "intake.demomode": Policy(True, "intake.campaigns.services.save_reference"),
+    "intake.campaign": Policy(True, "intake.campaigns.services.save_reference"),
+    "intake.deadlineextension": Policy(True, "intake.campaigns.services.grant_extension"),
+    "intake.user": Policy(True, "intake.campaigns.services.save_account"),
     "intake.recognisedunit": Policy(True, "intake.evaluation.services.save_unit"),
     "quotas.quotarule": Policy(True, "quotas.services.save_quota_rule"),
     # Written only by the services the app's pages call: read-only in the admin for everyone.
