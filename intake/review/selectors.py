@@ -11,7 +11,7 @@ from intake.annex2.sheet import PROVINCE_RECOMMENDER, build_sheet, city_sheet, c
 from intake.campaigns.selectors import deadline_for, deadlines_for
 from intake.common.localtime import local_time
 from intake.models import Category, Nomination, ProvinceContact, Slate
-from intake.review import crosschecks
+from intake.review import crosschecks, states
 from quotas.selectors import province_selected, quota_matrix, quota_table
 
 
@@ -28,11 +28,9 @@ def submission_problems(campaign, city, *, slate=None, now=None, stamped=None, d
     def add(code, message, **params):
         problems.append(ValidationError(message, code=code, params=params))
 
-    if slate.status == Slate.SUBMITTED:
-        add("already_submitted", "推荐材料已于 %(at)s 提交省工业和信息化厅，正在审核，无需重复提交。",
-            at=local_time(slate.submitted_at))
-    elif slate.status == Slate.ACCEPTED:
-        add("already_accepted", "推荐材料已由省工业和信息化厅受理，不能再次提交。")
+    moved = states.refusal(slate, "submit")
+    if moved is not None:
+        problems.append(moved)
     if not campaign.is_open:
         add("campaign_closed", "%(campaign)s未开放填报，不能提交。", campaign=campaign.name)
     else:

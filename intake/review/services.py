@@ -23,6 +23,7 @@ from intake.common.validators import normalize_letter_number, normalize_phone, v
 from intake.entry.services import ensure_entry_open, nomination_for_writing, save_nomination
 from intake.models import DeadlineExtension, Nomination, ProvinceContact, Slate, SlateEvent
 from intake.review import selectors as review_selectors
+from intake.review import states
 from intake.scoping import ensure_may_enter, ensure_may_review
 from quotas.locking import lock_city
 from quotas.services import ensure_province_room
@@ -152,25 +153,21 @@ def submit_slate(*, user, campaign, city):
         if problems:
             raise SubmissionRefused(problems)
         resubmission = slate.status == Slate.RETURNED
-        slate.status = Slate.SUBMITTED
-        slate.submitted_at = timezone.now()
-        slate.submitted_by = user
-        save_with_history(slate, user, validate=False, reason="提交省厅")
-        _event(slate, SlateEvent.SUBMITTED, user, "退回后重新提交" if resubmission else "")
+        states.take(slate, "submit", user=user, note="退回后重新提交" if resubmission else "")
     return slate
 
 
 # --- Province side -----------------------------------------------------------------------
 
 
-def _slate_with_province(campaign, city, *, action):
-    slate = _locked_slate(campaign, city)
-    if slate is None or not slate.is_frozen:
-        status = slate.get_status_display() if slate else "未提交"
-        raise ValidationError(
-            "%(city)s的推荐材料当前为“%(status)s”，地市提交后才能%(action)s。", code="slate_not_submitted",
-            params={"city": city.name, "status": status, "action": action},
-        )
+def _slate_for_move(campaign, city, action):
+    """The city's slate, locked, if `action` (a move of `states.MOVES`, or a decision on its
+    contents named in words) may be taken from its state."""
+    slate = _locked_slate(campaign, city) or Slate(campaign=campaign, city=city)
+    slate.city = city
+    problem = states.refusal(slate, action)
+    if problem is not None:
+        raise problem
     return slate
 
 
@@ -178,14 +175,8 @@ def accept_slate(*, user, campaign, city):
     ensure_may_review(user)
     with transaction.atomic():
         lock_city(campaign, city)
-        slate = _slate_with_province(campaign, city, action="受理")
-        if slate.status != Slate.SUBMITTED:
-            raise ValidationError("%(city)s的推荐材料已受理。", code="already_accepted", params={"city": city.name})
-        slate.status = Slate.ACCEPTED
-        slate.accepted_at = timezone.now()
-        slate.accepted_by = user
-        save_with_history(slate, user, validate=False, reason="受理")
-        _event(slate, SlateEvent.ACCEPTED, user)
+        slate = _slate_for_move(campaign, city, "accept")
+        states.take(slate, "accept", user=user)
     return slate
 
 
@@ -201,12 +192,7 @@ def return_slate(*, user, campaign, city, reason, extend_to=None):
         raise ValidationError("延期后的截止时间应晚于现在。", code="extension_in_past")
     with transaction.atomic():
         lock_city(campaign, city)
-        slate = _slate_with_province(campaign, city, action="退回")
-        if slate.status != Slate.SUBMITTED:
-            raise ValidationError(
-                "%(city)s的推荐材料已受理，不能退回。如个别推荐对象不符合要求，请对其“不予受理”。",
-                code="already_accepted", params={"city": city.name},
-            )
+        slate = _slate_for_move(campaign, city, "return")
         current = deadline_for(campaign, city)
         if extend_to is None and now > current:
             raise ValidationError(
@@ -226,12 +212,8 @@ def return_slate(*, user, campaign, city, reason, extend_to=None):
                 reason=f"退回修改：{reason}",
             )
             note = f"{reason}（截止时间延至 {local_time(extend_to)}）"
-        slate.status = Slate.RETURNED
-        slate.returned_at = now
-        slate.returned_by = user
         slate.return_reason = reason
-        save_with_history(slate, user, validate=False, reason="退回")
-        _event(slate, SlateEvent.RETURNED, user, note)
+        states.take(slate, "return", user=user, note=note)
     return slate
 
 
@@ -243,7 +225,7 @@ def reject_nomination(nomination, *, user, reason):
         raise ValidationError("请填写不予受理的原因，地市可在推荐对象页面看到。", code="reason_missing")
     with transaction.atomic():
         lock_city(nomination.campaign, nomination.city)
-        slate = _slate_with_province(nomination.campaign, nomination.city, action="不予受理其中的推荐对象")
+        slate = _slate_for_move(nomination.campaign, nomination.city, "不予受理其中的推荐对象")
         nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
         if nomination.status != Nomination.ENTERED:
             raise ValidationError(
@@ -275,7 +257,7 @@ def record_paper(*, user, campaign, city, copies):
         cleaned[parse_int(str(pk))] = number
     with transaction.atomic():
         lock_city(campaign, city)
-        slate = _slate_with_province(campaign, city, action="登记纸质材料")
+        slate = _slate_for_move(campaign, city, "登记纸质材料")
         nominations = Nomination.objects.select_for_update().filter(
             campaign=campaign, city=city, status__in=Nomination.COUNTED_STATUSES, pk__in=cleaned
         )

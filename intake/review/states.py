@@ -20,6 +20,10 @@ from intake.common.localtime import local_time
 from intake.models import Slate, SlateEvent
 
 CITY, PROVINCE = "city", "province"
+# The states in which the slate is with the province: the city's writes are frozen, and the
+# province decides on its contents (不予受理, paper copies received) without moving it.
+WITH_PROVINCE = Slate.FROZEN_STATUSES
+NOT_SUBMITTED = ("slate_not_submitted", "%(city)s的推荐材料当前为“%(status)s”，地市提交后才能%(action)s。")
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class Move:
     by: str  # CITY or PROVINCE
     event: str  # the SlateEvent kind written
     stamp: str  # the slate's `<stamp>_at` / `<stamp>_by` fields
-    refusals: dict  # state → (code, message) when the move is asked from a state not in `sources`
+    refusals: dict  # state → (code, message) when asked from a state not in `sources` (else NOT_SUBMITTED)
 
 
 MOVES = {
@@ -46,16 +50,12 @@ MOVES = {
     "accept": Move(
         "受理", (Slate.SUBMITTED,), Slate.ACCEPTED, PROVINCE, SlateEvent.ACCEPTED, "accepted",
         {
-            Slate.DRAFT: ("slate_not_submitted", "%(city)s的推荐材料当前为“%(status)s”，地市提交后才能受理。"),
-            Slate.RETURNED: ("slate_not_submitted", "%(city)s的推荐材料当前为“%(status)s”，地市提交后才能受理。"),
             Slate.ACCEPTED: ("already_accepted", "%(city)s的推荐材料已受理。"),
         },
     ),
     "return": Move(
         "退回", (Slate.SUBMITTED,), Slate.RETURNED, PROVINCE, SlateEvent.RETURNED, "returned",
         {
-            Slate.DRAFT: ("slate_not_submitted", "%(city)s的推荐材料当前为“%(status)s”，地市提交后才能退回。"),
-            Slate.RETURNED: ("slate_not_submitted", "%(city)s的推荐材料当前为“%(status)s”，地市提交后才能退回。"),
             Slate.ACCEPTED: (
                 "already_accepted",
                 "%(city)s的推荐材料已受理，不能退回。如个别推荐对象不符合要求，请对其“不予受理”。",
@@ -66,13 +66,15 @@ MOVES = {
 
 
 def refusal(slate, action):
-    """Why `action` cannot be taken from the slate's state (a ValidationError), or None."""
-    move = MOVES[action]
-    if slate.status in move.sources:
+    """Why `action` (a move, or a province decision named in words) cannot be taken from the
+    slate's state (a ValidationError), or None."""
+    move = MOVES.get(action)
+    if slate.status in (move.sources if move else WITH_PROVINCE):
         return None
-    code, message = move.refusals[slate.status]
+    code, message = move.refusals.get(slate.status, NOT_SUBMITTED) if move else NOT_SUBMITTED
     return ValidationError(message, code=code, params={
         "city": slate.city.name, "status": slate.get_status_display(), "at": local_time(slate.submitted_at),
+        "action": move.label if move else action,
     })
 
 
