@@ -19,7 +19,7 @@ from intake.models import (
     Nomination,
     Slate,
 )
-from intake.scoping import ensure_may_enter
+from intake.scoping import has_permission
 from quotas.locking import lock_city
 from quotas.services import QuotaExceeded, ensure_room
 
@@ -109,7 +109,7 @@ def _fit_to_category(nomination):
 
 
 def create_nomination(*, user, campaign, city, category, **fields):
-    ensure_may_enter(user, city)
+    has_permission("enter", user, city, raise_exception=True)
     with transaction.atomic():
         lock_city(campaign, city)
         ensure_entry_open(campaign, city)
@@ -132,7 +132,7 @@ def import_nominations(*, user, campaign, city, rows, commit=True):
     Returns one dict per row, `{field or "__all__": [(message, code)]}`, empty when the row
     is fine. A closed entry or a busy lock raises for the whole import.
     """
-    ensure_may_enter(user, city)
+    has_permission("enter", user, city, raise_exception=True)
     results = []
     with transaction.atomic():
         lock_city(campaign, city)
@@ -180,7 +180,7 @@ def import_nominations(*, user, campaign, city, rows, commit=True):
 def nomination_for_writing(nomination, *, user):
     """The way into every city-side write of one nomination: the clerk's own city, inside a
     transaction under the city's lock, the row read again under it, entry still open."""
-    ensure_may_enter(user, nomination.city)
+    has_permission("enter", user, nomination.city, raise_exception=True)
     with transaction.atomic():
         lock_city(nomination.campaign, nomination.city)
         nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)

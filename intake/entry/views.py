@@ -20,7 +20,6 @@ from intake.review.selectors import slate_for
 from intake.review.services import save_slate_contact
 from intake.review.views.province import province_overview
 from quotas.selectors import quota_table
-from quotas.services import ensure_room
 
 
 def home(request):
@@ -82,11 +81,10 @@ def nomination_list(request):
 
 def nomination_new(request, category):
     category = get_object_or_404(Category, code=category)
-    if not request.user.is_city_staff:
-        raise PermissionDenied("只有地市工信局账号可以录入推荐对象。")
+    scoping.has_permission("enter", request.user, raise_exception=True)
     city = request.user.city
     campaign = get_campaign()
-    blocked = _entry_blocker(campaign, city, category)
+    blocked = scoping.entry_closed_reason(campaign, city, category)
     form = NominationForm(
         request.POST or None, category=category,
         instance=Nomination(campaign=campaign, city=city, category=category),
@@ -98,7 +96,7 @@ def nomination_new(request, category):
             )
         except ValidationError as exc:
             # Quota full or entry closed meanwhile: said once, in the banner above the form.
-            blocked = _entry_blocker(campaign, city, category)
+            blocked = scoping.entry_closed_reason(campaign, city, category)
             if blocked is None:
                 form.add_error(None, exc)
         else:
@@ -114,8 +112,8 @@ def nomination_new(request, category):
 
 def nomination_detail(request, pk):
     nomination = scoping.get_nomination_for_user(request.user, pk)
-    blocker = _entry_blocker(nomination.campaign, nomination.city)
-    may_enter = scoping.may_enter(request.user, nomination.city)
+    blocker = scoping.entry_closed_reason(nomination.campaign, nomination.city)
+    may_enter = scoping.has_permission("enter", request.user, nomination.city)
     # While entry is closed (deadline, a slate with the province) the page shows values, not inputs.
     may_edit = may_enter and nomination.status == Nomination.ENTERED and blocker is None
     form = None
@@ -134,7 +132,7 @@ def nomination_detail(request, pk):
                     **form.entry_fields(),
                 )
             except ValidationError as exc:
-                blocker = _entry_blocker(nomination.campaign, nomination.city)
+                blocker = scoping.entry_closed_reason(nomination.campaign, nomination.city)
                 if blocker is None:
                     form.add_error(None, exc)
                 else:  # closed meanwhile: said once, in the banner; the values are shown as saved
@@ -186,8 +184,7 @@ def nomination_restore(request, pk):
 
 @require_POST
 def slate_contact(request):
-    if not request.user.is_city_staff:
-        raise PermissionDenied("只有地市工信局账号可以填写填报人。")
+    scoping.has_permission("keep_slate", request.user, raise_exception=True)
     campaign = get_campaign(request.POST.get("campaign"))
     form = SlateContactForm(request.POST)
     if form.is_valid():
@@ -202,17 +199,6 @@ def slate_contact(request):
             return redirect(f"/?campaign={campaign.year}")
     # Refused: the home page again with what was typed, the faulty field marked.
     return _city_home(request, campaign, slate_form=form)
-
-
-def _entry_blocker(campaign, city, category=None):
-    """Why a new nomination cannot be entered now (the same checks the service makes), or None."""
-    try:
-        services.ensure_entry_open(campaign, city)
-        if category is not None:
-            ensure_room(campaign, city, category)
-    except ValidationError as exc:
-        return " ".join(exc.messages)
-    return None
 
 
 def _warn(request, nomination):

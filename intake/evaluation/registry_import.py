@@ -24,7 +24,7 @@ from intake.common.validators import (
 from intake.common.xlsx import SafeWorkbook
 from intake.evaluation import services
 from intake.models import BATCH_CHOICES, City, ImportPreview, RecognisedUnit
-from intake.scoping import ensure_may_oversee_evaluation
+from intake.scoping import has_permission
 
 
 @dataclass
@@ -221,7 +221,7 @@ class RegistryImporter:
     # -- apply: check again (the registry may have changed since the preview), then the writes,
     # through the same service as a single edit; any problem raises ImportRefused, nothing written
     def apply(self, preview, *, user):
-        ensure_may_oversee_evaluation(user)
+        has_permission("oversee_evaluation", user, raise_exception=True)
         for row in preview.rows:
             row.problems, row.action, row.target = [], "", None
         try:

@@ -47,7 +47,7 @@ def _download(filename, mimetype, content):
 
 def overview(request):
     campaign = _campaign(request)
-    if scoping.may_oversee_evaluation(request.user):
+    if scoping.has_permission("oversee_evaluation", request.user):
         return _province_overview(request, campaign)
     city = request.user.city
     if city is None:
@@ -81,7 +81,7 @@ def outstanding(request):
     campaign = _campaign(request)
     units = selectors.evaluated(scoping.units_for(request.user))
     city_code = request.GET.get("city", "")
-    if city_code and scoping.may_oversee_evaluation(request.user):
+    if city_code and scoping.has_permission("oversee_evaluation", request.user):
         units = units.filter(city__code=city_code)
     rows = [
         r for r in selectors.unit_rows(campaign, units)
@@ -91,7 +91,8 @@ def outstanding(request):
     page = Paginator(rows, 100).get_page(parse_int(request.GET.get("page")))
     return render(request, "intake/evaluation/outstanding.html", {
         "campaign": campaign, "page": page, "city_code": city_code,
-        "cities": scoping.visible_cities(request.user) if scoping.may_oversee_evaluation(request.user) else None,
+        "cities": (scoping.visible_cities(request.user)
+                   if scoping.has_permission("oversee_evaluation", request.user) else None),
         "campaigns": all_campaigns(),
     })
 
@@ -100,7 +101,8 @@ def unit_detail(request, unit):
     unit = scoping.get_unit_for_user(request.user, unit)
     campaign = _campaign(request)
     evaluation = selectors.evaluation_of(campaign, unit)
-    may_report = scoping.may_report_evaluation(request.user, unit) and unit.is_active and unit.is_evaluated
+    may_report = (scoping.has_permission("report_evaluation", request.user, unit)
+                  and unit.is_active and unit.is_evaluated)
     if request.method == "POST" and not may_report:
         raise PermissionDenied("该示范单位的评估评价情况不能由您填写。")
     form = None
@@ -119,8 +121,8 @@ def unit_detail(request, unit):
         "deadlines": selectors.deadlines_of(campaign, unit.city),
         "closed": _closed_states(campaign, unit) if may_report else {},
         "history": history_of(evaluation) if evaluation.pk else [],
-        "unit_history": history_of(unit) if scoping.may_oversee_evaluation(request.user) else None,
-        "may_oversee": scoping.may_oversee_evaluation(request.user),
+        "unit_history": history_of(unit) if scoping.has_permission("oversee_evaluation", request.user) else None,
+        "may_oversee": scoping.has_permission("oversee_evaluation", request.user),
         "campaigns": all_campaigns(),
     })
 
@@ -146,7 +148,7 @@ def unit_explanation(request, unit):
 
 def registry(request):
     """The registry as the province keeps it: every unit, deactivated ones too, with filters."""
-    scoping.ensure_may_oversee_evaluation(request.user)
+    scoping.has_permission("oversee_evaluation", request.user, raise_exception=True)
     units = scoping.units_for(request.user)
     filters = {key: request.GET.get(key, "") for key in ("city", "kind", "batch", "active", "q")}
     if filters["city"]:
@@ -175,7 +177,7 @@ def unit_edit(request, unit):
 
 
 def _unit_form(request, unit):
-    scoping.ensure_may_oversee_evaluation(request.user)
+    scoping.has_permission("oversee_evaluation", request.user, raise_exception=True)
     form = RecognisedUnitForm(_posted(request)[0], instance=unit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,18 +194,18 @@ def _unit_form(request, unit):
 
 
 def export(request):
-    scoping.ensure_may_oversee_evaluation(request.user)
+    scoping.has_permission("oversee_evaluation", request.user, raise_exception=True)
     return _download(*RegistryExport(_campaign(request)).render())
 
 
 def import_template(request):
-    scoping.ensure_may_oversee_evaluation(request.user)
+    scoping.has_permission("oversee_evaluation", request.user, raise_exception=True)
     workbook = registry_import.template_workbook()
     return _download("前四批示范单位名单（导入模板）.xlsx", XLSX_MIMETYPE, workbook.to_bytes())
 
 
 def registry_import_view(request):
-    scoping.ensure_may_oversee_evaluation(request.user)
+    scoping.has_permission("oversee_evaluation", request.user, raise_exception=True)
     form = RegistryUploadForm(*_posted(request))
     preview = token = None
     if request.method == "POST" and form.is_valid():
@@ -218,7 +220,7 @@ def registry_import_view(request):
 
 @require_POST
 def registry_import_confirm(request):
-    scoping.ensure_may_oversee_evaluation(request.user)
+    scoping.has_permission("oversee_evaluation", request.user, raise_exception=True)
     try:
         done = imports.confirm(registry_import.RegistryImporter(), user=request.user, token=request.POST.get("token"))
     except imports.ImportRefused as exc:
@@ -240,7 +242,7 @@ def registry_import_confirm(request):
 
 def extensions(request):
     """The evaluation deadlines of every city, and a form to extend one city's."""
-    scoping.ensure_may_oversee_evaluation(request.user)
+    scoping.has_permission("oversee_evaluation", request.user, raise_exception=True)
     campaign = _campaign(request)
     form = ExtensionForm(_posted(request)[0])
     if request.method == "POST" and form.is_valid():

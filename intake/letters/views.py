@@ -31,7 +31,7 @@ def recommendation(request, extension):
 @require_safe
 def province(request, extension):
     """The department's letter to the ministry's general office for its own selection (reviewers)."""
-    scoping.ensure_may_review(request.user)
+    scoping.has_permission("review", request.user, raise_exception=True)
     campaign = get_campaign(request.GET.get("campaign"))
     if extension == "pdf":
         return _render_in_worker(request, PROVINCE_LETTER_PDF, {"campaign": campaign.year}, campaign)

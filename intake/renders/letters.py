@@ -55,9 +55,9 @@ class ProvinceLetterPdf(LetterPdfKind):
     verbose_name = "省厅推荐函（PDF）"
 
     def allowed(self, user, params):
-        from intake.scoping import may_review
+        from intake.scoping import has_permission
 
-        return bool(user.is_authenticated and may_review(user))
+        return bool(user.is_authenticated and has_permission("review", user))
 
     def letter(self, params):
         from intake.models import Campaign

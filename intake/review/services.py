@@ -24,7 +24,7 @@ from intake.entry.services import ensure_entry_open, nomination_for_writing, sav
 from intake.models import DeadlineExtension, Nomination, ProvinceContact, Slate, SlateEvent
 from intake.review import selectors as review_selectors
 from intake.review import states
-from intake.scoping import ensure_may_enter, ensure_may_review
+from intake.scoping import has_permission
 from quotas.locking import lock_city
 from quotas.services import ensure_province_room
 
@@ -82,7 +82,7 @@ def upload_slate_pdf(*, user, campaign, city, field, uploaded, code=""):
     `submission_problems` refuses once the data no longer prints the same sheet. The file is stored
     under the city's lock, after every check: a refused write, or a request that dies waiting for
     the lock, keeps nothing."""
-    ensure_may_enter(user, city)
+    has_permission("enter", user, city, raise_exception=True)
     if field not in PDF_LABELS:
         raise ValueError(f"{field} is not a slate upload")
     validate_pdf(uploaded)  # before the lock: reading a scan takes a moment
@@ -124,7 +124,7 @@ def confirmed_annex2_digest(campaign, city, slate, code, *, field="annex2_pdf"):
 
 def save_letter_number(*, user, campaign, city, letter_number):
     """The 发文字号 the city's recommendation letter prints (清工信函〔2023〕12号), kept with its slate."""
-    ensure_may_enter(user, city)
+    has_permission("enter", user, city, raise_exception=True)
     letter_number = clean_letter_number(letter_number, campaign)
     with transaction.atomic():
         lock_city(campaign, city)
@@ -145,7 +145,7 @@ def clean_letter_number(letter_number, campaign):
 
 def submit_slate(*, user, campaign, city):
     """Send the slate to the province, or refuse with every reason at once."""
-    ensure_may_enter(user, city)
+    has_permission("enter", user, city, raise_exception=True)
     with transaction.atomic():
         lock_city(campaign, city)
         slate = _locked_slate(campaign, city, create=True)
@@ -172,7 +172,7 @@ def _slate_for_move(campaign, city, action):
 
 
 def accept_slate(*, user, campaign, city):
-    ensure_may_review(user)
+    has_permission("review", user, raise_exception=True)
     with transaction.atomic():
         lock_city(campaign, city)
         slate = _slate_for_move(campaign, city, "accept")
@@ -183,7 +183,7 @@ def accept_slate(*, user, campaign, city):
 def return_slate(*, user, campaign, city, reason, extend_to=None):
     """Give the slate back to the city with a reason; the city can edit and submit again. After the
     deadline that needs a new deadline for the city (`extend_to`), or the city would be stuck."""
-    ensure_may_review(user)
+    has_permission("review", user, raise_exception=True)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("请填写退回原因，地市将按原因修改后重新提交。", code="reason_missing")
@@ -219,7 +219,7 @@ def return_slate(*, user, campaign, city, reason, extend_to=None):
 
 def reject_nomination(nomination, *, user, reason):
     """不予受理 at the province's formal review: the nomination no longer counts nor exports."""
-    ensure_may_review(user)
+    has_permission("review", user, raise_exception=True)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("请填写不予受理的原因，地市可在推荐对象页面看到。", code="reason_missing")
@@ -245,7 +245,7 @@ def reject_nomination(nomination, *, user, reason):
 
 def record_paper(*, user, campaign, city, copies):
     """The paper copies of each form the province received ({nomination_id: 0–2}); two are due."""
-    ensure_may_review(user)
+    has_permission("review", user, raise_exception=True)
     cleaned = {}
     for pk, value in copies.items():
         number = parse_int(value)
@@ -280,7 +280,7 @@ def lock_province(campaign):
 
 def select_for_ministry(nomination, *, user):
     """Put a nomination of an accepted slate on the province's own list, within the province rule."""
-    ensure_may_review(user)
+    has_permission("review", user, raise_exception=True)
     with transaction.atomic():
         lock_province(nomination.campaign)
         # of=("self",): lock the nomination's row only, not the city and campaign rows joined.
@@ -311,7 +311,7 @@ def select_for_ministry(nomination, *, user):
 
 
 def unselect_for_ministry(nomination, *, user):
-    ensure_may_review(user)
+    has_permission("review", user, raise_exception=True)
     with transaction.atomic():
         lock_province(nomination.campaign)
         nomination = (
@@ -329,7 +329,7 @@ def unselect_for_ministry(nomination, *, user):
 def save_province_contact(*, user, campaign, filler_name, filler_phone, letter_number=""):
     """填报人 and 联系电话 printed on the province's own selection sheet for `campaign`, and the
     发文字号 of the department's recommendation letter to the ministry."""
-    ensure_may_review(user)
+    has_permission("review", user, raise_exception=True)
     filler_name, filler_phone = clean_filler(filler_name, filler_phone)
     letter_number = clean_letter_number(letter_number, campaign)
     with transaction.atomic():
@@ -359,7 +359,7 @@ def clean_filler(filler_name, filler_phone):
 
 def save_slate_contact(*, user, campaign, city, filler_name, filler_phone):
     """填报人 and 联系电话 printed on the city's Annex 2."""
-    ensure_may_enter(user, city)
+    has_permission("enter", user, city, raise_exception=True)
     filler_name, filler_phone = clean_filler(filler_name, filler_phone)
     with transaction.atomic():
         lock_city(campaign, city)  # a submission of the slate cannot slip in between

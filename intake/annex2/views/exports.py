@@ -45,7 +45,7 @@ def annex2_export(request, extension):
 @require_safe
 def province_selection_export(request, extension):
     """The province's own selection for the ministry, 推荐单位 广东省工业和信息化厅 (reviewers)."""
-    scoping.ensure_may_review(request.user)
+    scoping.has_permission("review", request.user, raise_exception=True)
     campaign = get_campaign(request.GET.get("campaign"))
     sheet = review_selectors.province_selection_sheet(campaign)
     return _send(request, EXPORTS[extension](), campaign, [sheet], None)

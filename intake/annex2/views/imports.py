@@ -2,10 +2,10 @@
 which writes all rows or none (the pipeline of `intake/imports.py`)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from intake import scoping
 from intake.annex2.forms import Annex2ImportForm
 from intake.annex2.importer import Annex2Importer
 from intake.campaigns.selectors import get_campaign
@@ -14,8 +14,7 @@ from intake.common.uploads import UploadRejected
 
 
 def _clerk_city(request):
-    if not request.user.is_city_staff:
-        raise PermissionDenied("只有地市工信局账号可以导入本市的推荐对象。")
+    scoping.has_permission("enter", request.user, raise_exception=True)
     return request.user.city
 
 

@@ -57,7 +57,7 @@ def province_overview(request, campaign):
         "late": [row.city.name for row in rows if row.is_late],
         "chart": chart,
         "province_quota": province_quota_table(campaign, categories=categories),
-        "may_review": scoping.may_review(request.user),
+        "may_review": scoping.has_permission("review", request.user),
         "campaigns": all_campaigns(),
     })
 
@@ -84,7 +84,7 @@ def city_review(request, code):
         "timeline": review_selectors.timeline(slate),
         "stamped": stamped,
         "return_form": ReturnSlateForm(),
-        "may_review": scoping.may_review(request.user),
+        "may_review": scoping.has_permission("review", request.user),
         "paper_required": Nomination.PAPER_COPIES_REQUIRED,
         "now": timezone.now(),
         "campaigns": all_campaigns(),
@@ -94,7 +94,7 @@ def city_review(request, code):
 @require_POST
 def slate_accept(request, code):
     city = scoping.get_city_for_user(request.user, code)
-    scoping.ensure_may_review(request.user)
+    scoping.has_permission("review", request.user, raise_exception=True)
     campaign = get_campaign(request.POST.get("campaign"))
     if not confirmed(request):
         stamped = review_selectors.stamped_annex2(campaign, city)
@@ -120,7 +120,7 @@ def slate_accept(request, code):
 @require_POST
 def slate_return(request, code):
     city = scoping.get_city_for_user(request.user, code)
-    scoping.ensure_may_review(request.user)
+    scoping.has_permission("review", request.user, raise_exception=True)
     campaign = get_campaign(request.POST.get("campaign"))
     form = ReturnSlateForm(request.POST)
     if not form.is_valid():
@@ -149,7 +149,7 @@ def slate_return(request, code):
 @require_POST
 def slate_paper(request, code):
     city = scoping.get_city_for_user(request.user, code)
-    scoping.ensure_may_review(request.user)
+    scoping.has_permission("review", request.user, raise_exception=True)
     campaign = get_campaign(request.POST.get("campaign"))
     copies = {}
     for key, value in request.POST.items():
@@ -168,7 +168,7 @@ def slate_paper(request, code):
 @require_POST
 def nomination_reject(request, pk):
     nomination = scoping.get_nomination_for_user(request.user, pk)
-    scoping.ensure_may_review(request.user)
+    scoping.has_permission("review", request.user, raise_exception=True)
     form = RejectForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -193,7 +193,7 @@ def nomination_reject(request, pk):
 
 
 def province_selection(request):
-    scoping.ensure_may_review(request.user)
+    scoping.has_permission("review", request.user, raise_exception=True)
     return _selection_page(request, get_campaign(request.GET.get("campaign")))
 
 
@@ -217,7 +217,7 @@ def _selection_page(request, campaign, contact_form=None):
 @require_POST
 def province_contact(request):
     """The province's own 填报人 and 联系电话 for one campaign's selection sheet."""
-    scoping.ensure_may_review(request.user)
+    scoping.has_permission("review", request.user, raise_exception=True)
     campaign = get_campaign(request.POST.get("campaign"))
     form = ProvinceContactForm(request.POST)
     if form.is_valid():
@@ -238,7 +238,7 @@ def _selection_url(campaign):
 @require_POST
 def nomination_select(request, pk):
     nomination = scoping.get_nomination_for_user(request.user, pk)
-    scoping.ensure_may_review(request.user)
+    scoping.has_permission("review", request.user, raise_exception=True)
     try:
         review_services.select_for_ministry(nomination, user=request.user)
     except ValidationError as exc:
@@ -251,7 +251,7 @@ def nomination_select(request, pk):
 @require_POST
 def nomination_unselect(request, pk):
     nomination = scoping.get_nomination_for_user(request.user, pk)
-    scoping.ensure_may_review(request.user)
+    scoping.has_permission("review", request.user, raise_exception=True)
     try:
         review_services.unselect_for_ministry(nomination, user=request.user)
     except ValidationError as exc:

@@ -3,7 +3,7 @@ and the stamped files, served to whoever the scoping lets see the slate."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +13,6 @@ from intake import scoping
 from intake.campaigns.selectors import all_campaigns, deadline_for, get_campaign
 from intake.common.confirm import confirmation_page, confirmed
 from intake.common.uploads import pdf_response
-from intake.entry import services
 from intake.models import Nomination, Slate
 from intake.review import selectors as review_selectors
 from intake.review import services as review_services
@@ -22,23 +21,8 @@ from intake.review.selectors import slate_for
 from quotas.selectors import quota_table
 
 
-def _city_staff_only(user):
-    if not user.is_city_staff:
-        raise PermissionDenied("只有地市工信局账号可以办理本市的推荐函；省厅请在“审核”页面查看。")
-
-
 def _slate_url(campaign):
     return f"{reverse('slate')}?campaign={campaign.year}"
-
-
-def _closed_reason(campaign, city, **read):
-    """Why the city cannot write now (the same check every write makes), or None. `read`: the
-    city's `deadline` and `slate` when the page has them."""
-    try:
-        services.ensure_entry_open(campaign, city, **read)
-    except ValidationError as exc:
-        return " ".join(exc.messages)
-    return None
 
 
 def _error_messages(request, exc):
@@ -47,7 +31,7 @@ def _error_messages(request, exc):
 
 
 def slate_page(request):
-    _city_staff_only(request.user)
+    scoping.has_permission("keep_slate", request.user, raise_exception=True)
     campaign = get_campaign(request.GET.get("campaign"))
     slate = scoping.get_slate_for_user(request.user, campaign)
     city = slate.city
@@ -56,7 +40,7 @@ def slate_page(request):
     nominations = [n for n in every if n.status == Nomination.ENTERED]
     deadline = deadline_for(campaign, city)
     lines = quota_table(campaign, city)
-    closed_reason = _closed_reason(campaign, city, deadline=deadline, slate=slate)
+    closed_reason = scoping.entry_closed_reason(campaign, city, deadline=deadline, slate=slate)
     stamped = review_selectors.stamped_annex2(campaign, city, slate, nominations=every,
                                               categories=[line.category for line in lines])
     problems = review_selectors.submission_problems(
@@ -82,7 +66,7 @@ def slate_page(request):
 @require_POST
 def formal_review(request, pk):
     nomination = scoping.get_nomination_for_user(request.user, pk)
-    scoping.ensure_may_enter(request.user, nomination.city)
+    scoping.has_permission("enter", request.user, nomination.city, raise_exception=True)
     form = FormalReviewForm(request.POST, nomination=nomination)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -111,7 +95,7 @@ def slate_upload(request, kind):
     field = Slate.PDF_FIELDS.get(kind)
     if field is None:
         raise Http404("没有这种材料。")
-    _city_staff_only(request.user)
+    scoping.has_permission("keep_slate", request.user, raise_exception=True)
     campaign = get_campaign(request.POST.get("campaign"))
     form = SlateUploadForm(request.POST, request.FILES)
     form.is_valid()  # the file field is optional; the service says what is wrong with it
@@ -130,7 +114,7 @@ def slate_upload(request, kind):
 @require_POST
 def slate_letter_number(request):
     """The 发文字号 the drafted recommendation letter prints."""
-    _city_staff_only(request.user)
+    scoping.has_permission("keep_slate", request.user, raise_exception=True)
     campaign = get_campaign(request.POST.get("campaign"))
     form = LetterNumberForm(request.POST)
     if not form.is_valid():
@@ -155,7 +139,7 @@ def slate_letter_number(request):
 
 @require_POST
 def slate_submit(request):
-    _city_staff_only(request.user)
+    scoping.has_permission("keep_slate", request.user, raise_exception=True)
     campaign = get_campaign(request.POST.get("campaign"))
     city = request.user.city
     if not confirmed(request):

@@ -1,5 +1,5 @@
 """Security settings as deployed: `check --deploy` clean, Argon2, a content security policy the
-templates keep to, and no secret in the repository. (Login throttling: tests/test_login.py.)"""
+templates keep to, and no secret in the repository. (Login throttling: tests/accounts/test_login.py.)"""
 
 import os
 import re

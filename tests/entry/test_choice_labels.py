@@ -4,8 +4,8 @@ targets list them all) and the pages that show them."""
 import pytest
 from django import forms
 
-from tests import test_form_fuzz
-from tests.test_form_fuzz import TARGETS
+from tests.site import test_form_fuzz
+from tests.site.test_form_fuzz import TARGETS
 
 ctx = test_form_fuzz.ctx  # the objects the targets' forms are built for (a fixture)
 

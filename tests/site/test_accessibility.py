@@ -19,8 +19,8 @@ from django.test import Client
 from intake.models import Nomination
 from tests.browser import AccessibilityViolation, Site
 from tests.factories import credit_code, user
-from tests.test_permission_sweep import OWNER, fill, routes
-from tests.test_permission_sweep import world as world  # noqa: F401 (the sweep's objects, as a fixture)
+from tests.site.test_permission_sweep import OWNER, fill, routes
+from tests.site.test_permission_sweep import world as world  # noqa: F401 (the sweep's objects, as a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

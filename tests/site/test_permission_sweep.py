@@ -12,7 +12,7 @@ Roles: anonymous, the owning city (A), another city (B), the province, the admin
 
 A URL parameter is filled from BUILDERS. A URL with a parameter the table does not know FAILS
 the sweep (test_every_url_parameter_has_a_builder) with a message saying what to add here.
-(tests/test_scoping.py has the narrower original; this generalises it.)
+(tests/site/test_scoping.py has the narrower original; this generalises it.)
 """
 
 import fnmatch
@@ -199,7 +199,7 @@ def builder_for(route, param):
 def missing_builders(all_routes):
     return [
         f"URL {route.pattern!r} (route {route.name or '(unnamed)'!r}) takes {param!r}, which the permission "
-        f"sweep cannot fill. Register it in tests/test_permission_sweep.py, BUILDERS: "
+        f"sweep cannot fill. Register it in tests/site/test_permission_sweep.py, BUILDERS: "
         f"\"{route.name}:{param}\": lambda w, r: Foreign(<id of an object of city A, e.g. w.nomination.pk>) "
         f"(or a plain value when it names nothing city-specific)."
         for route in all_routes
@@ -210,7 +210,7 @@ def missing_builders(all_routes):
 
 def fill(route, world, **replaced):
     """The concrete URL of `route` for `world`, and whether it names one of city A's objects;
-    `replaced` gives some parameters other values (tests/test_url_fuzz.py)."""
+    `replaced` gives some parameters other values (tests/site/test_url_fuzz.py)."""
     values = {param: replaced[param] if param in replaced else builder_for(route, param)(world, route)
               for param in route.params}
     url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m[1]]), route.pattern)  # regex groups first
@@ -288,7 +288,7 @@ def test_a_url_the_sweep_cannot_fill_fails_with_directions():
     problems = missing_builders(routes(get_resolver("tests.urls_with_unknown_parameter")))
     assert len(problems) == 1
     message = problems[0]
-    assert "'widget_id'" in message and "BUILDERS" in message and "tests/test_permission_sweep.py" in message
+    assert "'widget_id'" in message and "BUILDERS" in message and "tests/site/test_permission_sweep.py" in message
 
 
 def test_every_url_is_swept():

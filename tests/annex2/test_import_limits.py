@@ -1,6 +1,6 @@
 """Both XLSX imports (a city's Annex 2, the province's registry) read through the one reader: every
 file the reader refuses is refused by each import's page with the same message, writes nothing and
-keeps no preview. The reader's own tests: tests/test_xlsx_reader.py."""
+keeps no preview. The reader's own tests: tests/common/test_xlsx_reader.py."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from bench import xlsx_files as files
 from intake.annex2.importer import MAX_NOMINATIONS
 from intake.models import ImportPreview, Nomination, RecognisedUnit
+from tests.common.test_xlsx_reader import DAMAGED
 from tests.factories import credit_code
-from tests.test_xlsx_reader import DAMAGED
 
 IMPORTS = {"annex2": ("huizhou", "/imports/annex2/"), "registry": ("province", "/evaluation/import/")}
 REFUSED = {

@@ -1,5 +1,5 @@
 """SafeWorkbook never writes a formula; uploaded workbooks are checked before parsing (the limits
-themselves: tests/test_xlsx_reader.py)."""
+themselves: tests/common/test_xlsx_reader.py)."""
 
 import io
 import zipfile

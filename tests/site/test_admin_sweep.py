@@ -9,7 +9,7 @@ built.
 
 Three tables say who may do what; a registered model, an admin URL or an action without a row
 FAILS test_every_admin_url_model_and_action_has_a_row, with what to add (like BUILDERS in
-tests/test_permission_sweep.py):
+tests/site/test_permission_sweep.py):
 - MODELS: per registered model, whether the admin edits it and the service its saves must call;
 - SITE: the admin's own pages (index, login, password change, …);
 - ACTIONS: per action, the roles that may run it and the service it must call.
@@ -35,7 +35,7 @@ from intake.entry import services
 from intake.evaluation import services as evaluation_services
 from intake.models import Campaign, City, Nomination, UnitEvaluation
 from tests.factories import accepted, nominate, open_campaign, recognised, user
-from tests.test_permission_sweep import Route, login_pages, routes
+from tests.site.test_permission_sweep import Route, login_pages, routes
 
 ROLES = {"anonymous": None, "city": "qingyuan", "province": "province", "admin": "admin"}
 OWNER = "qingyuan"
@@ -147,15 +147,16 @@ def table_problems(all_routes):
     problems = []
     for label in registered():
         if label not in MODELS:
-            problems.append(f"model {label} is registered in the admin but has no row in tests/test_admin_sweep.py, "
-                            f"MODELS: \"{label}\": Policy(admin_writes=…, service=\"module.function\") or READ_ONLY")
+            problems.append(f"model {label} is registered in the admin but has no row in "
+                            f"tests/site/test_admin_sweep.py, MODELS: \"{label}\": Policy(admin_writes=…, service=\"module.function\") or READ_ONLY")
     for route in all_routes:
         if route.is_admin and classify(route) == (None, None):
             problems.append(f"admin URL {route.pattern!r} (route {route.name!r}) has no row in "
-                            "tests/test_admin_sweep.py: add it to SITE (a page of its own) or its model to MODELS")
+                            "tests/site/test_admin_sweep.py: "
+                            "add it to SITE (a page of its own) or its model to MODELS")
     for key, (_model, _model_admin, func) in all_actions().items():
         if key not in ACTIONS:
-            problems.append(f"admin action {key} has no row in tests/test_admin_sweep.py, ACTIONS: "
+            problems.append(f"admin action {key} has no row in tests/site/test_admin_sweep.py, ACTIONS: "
                             f"\"{key}\": ActionPolicy(frozenset({{roles allowed}}), \"service it calls\")")
         if not getattr(func, "allowed_permissions", None):
             problems.append(f"admin action {key} has no allowed_permissions: anyone who may view the list runs it")

@@ -257,7 +257,7 @@ def test_every_form_is_fuzzed():
     fuzzed = {t.form for t in TARGETS.values() if t.form}
     missing = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in project_forms() - fuzzed)
     assert not missing, (
-        f"forms not fuzzed: {missing}. Add a Target for each to tests/test_form_fuzz.py, TARGETS "
+        f"forms not fuzzed: {missing}. Add a Target for each to tests/site/test_form_fuzz.py, TARGETS "
         "(the URL that receives it, how to build it, the account that posts it)."
     )
     assert NominationForm in project_forms()

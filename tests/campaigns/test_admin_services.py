@@ -1,5 +1,5 @@
 """What the admin may edit, it edits through the services: their rules, their locks, their history.
-(tests/test_admin_sweep.py sweeps every URL; these look at each rule the admin could have skipped.)"""
+(tests/site/test_admin_sweep.py sweeps every URL; these look at each rule the admin could have skipped.)"""
 
 from datetime import timedelta
 from unittest import mock

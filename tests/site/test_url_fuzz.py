@@ -10,7 +10,7 @@ same names with their digits replaced by “²” or “١”, and an unknown on
 A fixed corpus, so a run takes the same time and a failure repeats: the whole of it as the roles
 that reach deepest into the views (the city that owns the objects, the province), a lighter one as
 the others and in Django's admin. Every request runs in a savepoint that is rolled back. Form
-fields get generated values in tests/test_form_fuzz.py.
+fields get generated values in tests/site/test_form_fuzz.py.
 """
 
 import re
@@ -26,7 +26,7 @@ from django.http import QueryDict
 from django.test import Client
 
 from tests.factories import submit, user
-from tests.test_permission_sweep import OTHER, OWNER, fill, routes, world  # noqa: F401 (world is a fixture)
+from tests.site.test_permission_sweep import OTHER, OWNER, fill, routes, world  # noqa: F401 (world is a fixture)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ def test_missing_chromium_fails_the_browser_tests_with_directions():
     env["CHROMIUM_PATH"] = "/nonexistent/chromium"
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "browser",
-         "tests/test_browser_intake.py", "-k", "picker"],
+         "tests/entry/test_browser_intake.py", "-k", "picker"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 1, result.stdout[-2000:]

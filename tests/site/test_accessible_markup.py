@@ -1,5 +1,5 @@
 """Accessibility in the HTML itself (the browser tests run axe-core on the rendered pages, see
-tests/test_accessibility.py): names for the controls axe cannot judge by context, the error
+tests/site/test_accessibility.py): names for the controls axe cannot judge by context, the error
 summary, announced messages, the skip link, the campaign picker that waits for its button."""
 
 import re

@@ -1,7 +1,7 @@
 """Quota under load through real processes: 50 requests at once for a city's last places, over
 HTTP to gunicorn with several workers on PostgreSQL. Exactly the allowed number get in, every
 other request gets the quota message, nothing answers 500. (bench/quota_race.py is the same race
-as a script; tests/test_quota_race.py races in-process.)"""
+as a script; tests/quotas/test_quota_race.py races in-process.)"""
 
 import collections
 

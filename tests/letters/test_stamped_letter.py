@@ -11,7 +11,7 @@ from docx import Document
 from intake.models import Slate, SlateEvent
 from intake.review.services import SubmissionRefused, save_slate_contact
 from tests.factories import annex2_code, nominate, open_campaign, pdf_upload, ready_slate, submit, upload_stamped, user
-from tests.test_slate_uploads import stored_files
+from tests.review.test_slate_uploads import stored_files
 
 
 def post_letter(client, code):

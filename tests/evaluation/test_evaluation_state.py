@@ -202,7 +202,7 @@ def test_unit_page_names_the_ministry_platform_and_every_account_rule(client_for
 
 
 def test_an_explanation_that_could_act_is_refused_and_the_stored_one_is_a_download(client_for, unit):
-    from tests.test_uploads import ACTIVE
+    from tests.common.test_uploads import ACTIVE
 
     client = client_for("qingyuan")
     content = ACTIVE["launch action"][0]

@@ -1,7 +1,7 @@
 """What a request carries (intake/request_input.py): NUL anywhere in a path, a query or a form is a
 404/400 with a message before any view runs (PostgreSQL refuses NUL in any text); integers are read
 from ASCII digits only. Every input of this kind that once gave a 500 has its case here; the
-generated sweep over every URL is tests/test_url_fuzz.py."""
+generated sweep over every URL is tests/site/test_url_fuzz.py."""
 
 import pytest
 

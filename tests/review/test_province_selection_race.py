@@ -10,7 +10,7 @@ from django.db import connection
 from intake.models import Nomination
 from intake.review import services as review_services
 from tests.factories import accepted, nominate, user
-from tests.test_quota_race import logged_in
+from tests.quotas.test_quota_race import logged_in
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -115,7 +115,7 @@ def test_login_required(client, seeded, url):
 
 
 def test_a_pdf_that_runs_javascript_is_refused_with_the_reason(client_for):
-    from tests.test_uploads import ACTIVE
+    from tests.common.test_uploads import ACTIVE
 
     for case in ("OpenAction runs JavaScript", "a ZIP after the end", "HTML before the header"):
         content, reason, _where = ACTIVE[case]
