@@ -128,6 +128,6 @@ def test_a_typo_in_a_control_stops_the_start(name, value):
     from pathlib import Path
 
     env = {**os.environ, "DATABASE_URL": "sqlite:///:memory:", name: value}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=Path(__file__).resolve().parent.parent,
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=Path(__file__).resolve().parents[2],
                             env=env, capture_output=True, text=True)
     assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr and name in result.stderr

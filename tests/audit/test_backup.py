@@ -19,7 +19,7 @@ from intake.audit.backup import missing_files
 from intake.models import Slate
 from tests.factories import nominate, open_campaign, ready_slate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump reads committed data, like cron would
 
 

@@ -148,7 +148,8 @@ def table_problems(all_routes):
     for label in registered():
         if label not in MODELS:
             problems.append(f"model {label} is registered in the admin but has no row in "
-                            f"tests/site/test_admin_sweep.py, MODELS: \"{label}\": Policy(admin_writes=…, service=\"module.function\") or READ_ONLY")
+                            f"tests/site/test_admin_sweep.py, MODELS: "
+                            f"\"{label}\": Policy(admin_writes=…, service=\"module.function\") or READ_ONLY")
     for route in all_routes:
         if route.is_admin and classify(route) == (None, None):
             problems.append(f"admin URL {route.pattern!r} (route {route.name!r}) has no row in "

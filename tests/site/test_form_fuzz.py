@@ -50,7 +50,7 @@ from intake.review.forms import (
 )
 from tests.factories import nominate, ready_slate, recognised, submit, user
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = 25
 
 NASTY = [

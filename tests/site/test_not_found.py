@@ -59,7 +59,7 @@ def test_without_debug_nothing_changes(client_for):
     ({"DEBUG": "0", "DEBUG_TECHNICAL_404": "1"}, "False"),
 ])
 def test_the_setting_comes_from_the_environment(env, expected):
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     environ = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DEBUG_TECHNICAL_404")} | env
     code = "import config.settings as s; print(s.TECHNICAL_404)"
     result = subprocess.run([sys.executable, "-c", code], cwd=root, env=environ, capture_output=True, text=True)

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
     "DEBUG": "0",
