@@ -283,6 +283,30 @@ ENTRY_FIELDS = {
     Category.CITY: ("city_kind", *CONTACT_FIELDS),
 }
 CATEGORY_SPECIFIC_FIELDS = {"demo_mode", "service_revenue_share", "provider", "platform_launch_date", "city_kind"}
+# The Annex 2 form's columns after 序号, in its order; a category has those of them it enters (and
+# always the name: a city's is its own, with its kind). Then the two the system adds beside the form
+# so that an exported sheet can be imported again. The sheet (annex2/sheet.py) prints these and the
+# import (annex2/importer.py) requires them: `annex2_columns`, `annex2_required`.
+ANNEX2_FORM_COLUMNS = ("name", "demo_mode", "provider", "contact_name", "contact_phone", "contact_email")
+ANNEX2_EXTRA_COLUMNS = ("credit_code", "electronic_no")
+ANNEX2_TITLES = {  # None: the category's own 名称 title (企业名称, 平台名称（共享制造类）…, `Category.name_label`)
+    "name": None, "demo_mode": "示范模式", "provider": "公共服务/应用服务提供商", "contact_name": "联系人",
+    "contact_phone": "联系方式", "contact_email": "电子邮箱", "credit_code": "统一社会信用代码",
+    "electronic_no": "申报系统电子编号",
+}
+
+
+def annex2_columns(category_code):
+    """The fields of a category's Annex 2 table, after 序号."""
+    entered = ENTRY_FIELDS[category_code]
+    return tuple(name for name in ANNEX2_FORM_COLUMNS if name == "name" or name in entered)
+
+
+def annex2_required(category_code):
+    """The columns an imported table of the category must have: its form columns and, where the
+    category has one, the credit code (the entry form asks for all of them)."""
+    extra = ("credit_code",) if "credit_code" in ENTRY_FIELDS[category_code] else ()
+    return annex2_columns(category_code) + extra
 
 
 def _form_no(value):

@@ -26,7 +26,7 @@ from intake.common.imports import ImportRefused, Preview, excerpt
 from intake.common.uploads import UploadRejected
 from intake.common.validators import SHENZHEN_NAME, names_shenzhen, normalize_credit_code, normalize_phone
 from intake.entry import services
-from intake.models import Category, City, DemoMode, ImportPreview, Nomination
+from intake.models import ANNEX2_TITLES, Category, City, DemoMode, ImportPreview, Nomination, annex2_required
 
 MAX_ROWS = 2000  # far more than any city's sheet; stops reading a sheet of junk early
 MAX_COLUMNS = 40
@@ -50,18 +50,8 @@ COLUMN_TITLES = [  # (test on the normalized title, field)
     (lambda t: "信用代码" in t, "credit_code"),
     (lambda t: "电子编号" in t, "electronic_no"),
 ]
-FIELD_LABELS = {
-    "name": "名称", "demo_mode": "示范模式", "provider": "公共服务/应用服务提供商", "contact_name": "联系人",
-    "contact_phone": "联系方式", "contact_email": "电子邮箱", "credit_code": "统一社会信用代码",
-    "electronic_no": "申报系统电子编号", "city_kind": "示范城市类别",
-}
-REQUIRED = {  # the columns a table of each category must have (the entry form asks for them all)
-    Category.ENTERPRISE: ("name", "credit_code", "demo_mode", "contact_name", "contact_phone", "contact_email"),
-    Category.PLATFORM_SHARED: ("name", "credit_code", "provider", "contact_name", "contact_phone", "contact_email"),
-    Category.PLATFORM_OTHER: ("name", "credit_code", "provider", "contact_name", "contact_phone", "contact_email"),
-    Category.PROJECT: ("name", "credit_code", "contact_name", "contact_phone", "contact_email"),
-    Category.CITY: ("name", "contact_name", "contact_phone", "contact_email"),
-}
+# How the problems name a column: the form's titles, a name column and a city's kind in words.
+FIELD_LABELS = {**ANNEX2_TITLES, "name": "名称", "city_kind": "示范城市类别"}
 NO_CREDIT_COLUMN_HINT = "（官方表格没有此列，请在表头行增加一列“统一社会信用代码”并填写）"
 UNKNOWN_LAYOUT = (
     "无法识别表格格式：没有找到附件2的表头行（应有“序号”和“企业名称”“平台名称（共享制造类）”“项目名称”"
@@ -281,7 +271,7 @@ def prepare_rows(raw_rows, city, *, categories=None, demo_modes=None):
         category = categories[raw.category]
         values = raw.values
         row = PreparedRow(raw, category, {})
-        for name in REQUIRED[category.code]:
+        for name in annex2_required(category.code):
             if name not in values:
                 hint = NO_CREDIT_COLUMN_HINT if name == "credit_code" else ""
                 row.problem(name, f"表中缺少“{FIELD_LABELS[name]}”列{hint}。")

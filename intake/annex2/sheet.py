@@ -24,7 +24,15 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from intake.models import Category, City, Nomination, Slate
+from intake.models import (
+    ANNEX2_EXTRA_COLUMNS,
+    ANNEX2_TITLES,
+    Category,
+    City,
+    Nomination,
+    Slate,
+    annex2_columns,
+)
 
 TITLE = "服务型制造示范推荐汇总表"
 ANNEX_LABEL = "附件2"
@@ -34,31 +42,19 @@ SECTION_ORDER = ["一、示范企业", "二、示范平台", "三、示范项目
 EMPTY_TABLE_TEXT = "（无）"
 # Not columns of the printed form: the XLSX keeps them beside it, outside the print area, so that
 # an exported sheet can be imported again (the form has no column for the credit code).
-EXTRA_HEADERS = ["统一社会信用代码", "申报系统电子编号"]
+EXTRA_HEADERS = [ANNEX2_TITLES[name] for name in ANNEX2_EXTRA_COLUMNS]
 SUMMARY_TITLE = "服务型制造示范推荐汇总（全省）"
 SUMMARY_HEADERS = [
     "序号", "推荐地市", "类别", "名称", "示范模式或服务提供商", "统一社会信用代码", "联系人", "联系方式", "电子邮箱",
 ]
 
 
-def _name(n):
-    return n.name
-
-
-def _city_name(n):
-    return f"{n.name}（{n.get_city_kind_display()}）" if n.city_kind else n.name
-
-
-CONTACT_COLUMNS = [("联系人", lambda n: n.contact_name), ("联系方式", lambda n: n.contact_phone),
-                   ("电子邮箱", lambda n: n.contact_email)]
-# Per category: the columns after 序号, exactly as the form prints them.
-COLUMNS = {
-    Category.ENTERPRISE: [(None, _name), ("示范模式", lambda n: str(n.demo_mode or "")), *CONTACT_COLUMNS],
-    Category.PLATFORM_SHARED: [(None, _name), ("公共服务/应用服务提供商", lambda n: n.provider), *CONTACT_COLUMNS],
-    Category.PLATFORM_OTHER: [(None, _name), ("公共服务/应用服务提供商", lambda n: n.provider), *CONTACT_COLUMNS],
-    Category.PROJECT: [(None, _name), *CONTACT_COLUMNS],
-    Category.CITY: [(None, _city_name), *CONTACT_COLUMNS],
-}
+def _value(nomination, name):
+    """A column's text as the form prints it: a city with its kind, a 示范模式 by its name."""
+    if name == "name" and nomination.city_kind:
+        return f"{nomination.name}（{nomination.get_city_kind_display()}）"
+    value = getattr(nomination, name)
+    return str(value) if value is not None else ""
 
 
 @dataclass
@@ -178,12 +174,12 @@ def build_sheet(*, recommender, filler_name, filler_phone, nominations, categori
         by_category.setdefault(n.category_id, []).append(n)
     sections = {heading: Annex2Section(heading, []) for heading in SECTION_ORDER}
     for category in categories:
-        columns = COLUMNS[category.code]
-        headers = ["序号"] + [header or category.name_label for header, _ in columns]
+        columns = annex2_columns(category.code)
+        headers = ["序号"] + [ANNEX2_TITLES[name] or category.name_label for name in columns]
         table = Annex2Table(category, headers)
         for number, n in enumerate(by_category.get(category.code, []), start=1):
-            table.rows.append([str(number)] + [value(n) or "" for _, value in columns])
-            table.extras.append([n.credit_code or "", n.electronic_no or ""])
+            table.rows.append([str(number)] + [_value(n, name) for name in columns])
+            table.extras.append([_value(n, name) for name in ANNEX2_EXTRA_COLUMNS])
         sections.setdefault(category.annex2_section, Annex2Section(category.annex2_section, [])).tables.append(table)
     return Annex2Sheet(recommender, filler_name, filler_phone, list(sections.values()), city, campaign)
 
@@ -241,7 +237,7 @@ def province_annex2(campaign, cities=None):
     for city in cities:
         for n in by_city[city.pk]:  # already in city, category, entry order
             rows.append([
-                str(len(rows) + 1), city.name, category_by_code[n.category_id].name, _city_name(n),
+                str(len(rows) + 1), city.name, category_by_code[n.category_id].name, _value(n, "name"),
                 str(n.demo_mode or "") or n.provider, n.credit_code, n.contact_name, n.contact_phone, n.contact_email,
             ])
     summary = Annex2Summary(campaign, categories, quota_rows, rows)
