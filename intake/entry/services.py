@@ -86,11 +86,13 @@ def ensure_credit_code_free(nomination):
         )
 
 
-def save_nomination(nomination, user, reason=""):
-    """Validate (uniqueness included) and save with the history entry naming `user`; a race lost
-    to the database's own unique constraints comes back as the same message the checks give."""
+def save_nomination(nomination, user, reason="", *, checked=False):
+    """Validate (uniqueness included; `checked`: the caller has just run `full_clean` itself) and
+    save with the history entry naming `user`; a race lost to the database's own unique
+    constraints comes back as the same message the checks give."""
     nomination.updated_by = user
-    nomination.full_clean(validate_constraints=False)
+    if not checked:
+        nomination.full_clean(validate_constraints=False)
     return save_with_history(nomination, user, reason, validate=False, explain_conflict=_explain_nomination_conflict)
 
 
@@ -114,20 +116,27 @@ def create_nomination(*, user, campaign, city, category, **fields):
         lock_city(campaign, city)
         ensure_entry_open(campaign, city)
         ensure_room(campaign, city, category)
-        nomination = Nomination(campaign=campaign, city=city, category=category, created_by=user, **fields)
-        _fit_to_category(nomination)
+        nomination = _new_nomination(user, campaign, city, category, fields)
         ensure_credit_code_free(nomination)
         return save_nomination(nomination, user)
+
+
+def _new_nomination(user, campaign, city, category, fields):
+    nomination = Nomination(
+        campaign=campaign, city=city, category=category, created_by=user, updated_by=user, **fields
+    )
+    _fit_to_category(nomination)
+    return nomination
 
 
 def import_nominations(*, user, campaign, city, rows, commit=True):
     """Create `rows` ([(category, fields)], as for `create_nomination`) for `city`: all or none.
 
-    Every row goes through `create_nomination` inside one transaction under the city's lock, so an
-    import obeys exactly what a clerk typing the rows in would. Each row is first checked on its
-    own (quota, columns, credit code) so that all its problems are listed, not only the first; a
-    row that fails still holds its place, so each row beyond the quota is named. The transaction
-    is rolled back unless `commit` and every row passed: a preview is the same run, not committed.
+    Every row gets the checks of `create_nomination` (quota, columns, credit code), each once,
+    inside one transaction under the city's lock, so an import obeys exactly what a clerk typing
+    the rows in would. All of a row's problems are listed, not only the first; a row that fails
+    still holds its place, so each row beyond the quota is named. The transaction is rolled back
+    unless `commit` and every row passed: a preview is the same run, not committed.
 
     Returns one dict per row, `{field or "__all__": [(message, code)]}`, empty when the row
     is fine. A closed entry or a busy lock raises for the whole import.
@@ -140,10 +149,7 @@ def import_nominations(*, user, campaign, city, rows, commit=True):
         failed = Counter()
         for category, fields in rows:
             errors = {}
-            nomination = Nomination(
-                campaign=campaign, city=city, category=category, created_by=user, updated_by=user, **fields
-            )
-            _fit_to_category(nomination)
+            nomination = _new_nomination(user, campaign, city, category, fields)
             try:
                 ensure_room(campaign, city, category, pending=failed[category.code])
             except QuotaExceeded as exc:
@@ -161,8 +167,8 @@ def import_nominations(*, user, campaign, city, rows, commit=True):
             except ValidationError as exc:
                 exc.update_error_dict(errors)
             if not errors:
-                try:
-                    create_nomination(user=user, campaign=campaign, city=city, category=category, **fields)
+                try:  # checked above, each check once; the database may still refuse a lost race
+                    save_nomination(nomination, user, checked=True)
                 except ValidationError as exc:
                     exc.update_error_dict(errors)
             if errors:
