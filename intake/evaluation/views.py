@@ -5,23 +5,22 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from intake import scoping
 from intake.campaigns.selectors import all_campaigns, get_campaign
 from intake.common import imports
 from intake.common.charts import stacked_bars
+from intake.common.exports import attachment
 from intake.common.history import history_of
 from intake.common.localtime import local_time
 from intake.common.request_input import parse_int
 from intake.common.uploads import UploadRejected, pdf_response
-from intake.common.xlsx import XLSX_MIMETYPE
 from intake.evaluation import registry_import, selectors, services
-from intake.evaluation.exports import RegistryExport
+from intake.evaluation.exports import RegistryExport, RegistryImportTemplate
 from intake.evaluation.forms import EvaluationStateForm, ExtensionForm, RecognisedUnitForm, RegistryUploadForm
 from intake.models import BATCH_CHOICES, City, DeadlineExtension, RecognisedUnit, UnitEvaluation
 
@@ -37,12 +36,6 @@ def _unit_url(unit, campaign):
 def _posted(request):
     """(data, files) of a POST, even an empty one (an empty QueryDict is falsy), else (None, None)."""
     return (request.POST, request.FILES) if request.method == "POST" else (None, None)
-
-
-def _download(filename, mimetype, content):
-    response = HttpResponse(content, content_type=mimetype)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
 
 
 def overview(request):
@@ -195,13 +188,14 @@ def _unit_form(request, unit):
 
 def export(request):
     scoping.has_permission("oversee_evaluation", request.user, raise_exception=True)
-    return _download(*RegistryExport(_campaign(request)).render())
+    export = RegistryExport(_campaign(request))
+    return attachment(*export.render(), fallback=export.ascii_filename())
 
 
 def import_template(request):
     scoping.has_permission("oversee_evaluation", request.user, raise_exception=True)
-    workbook = registry_import.template_workbook()
-    return _download("前四批示范单位名单（导入模板）.xlsx", XLSX_MIMETYPE, workbook.to_bytes())
+    export = RegistryImportTemplate()
+    return attachment(*export.render(), fallback=export.ascii_filename())
 
 
 def registry_import_view(request):

@@ -1,14 +1,14 @@
 """Downloads of the drafted recommendation letters (推荐函)."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from intake import scoping
-from intake.annex2.exports import content_disposition
 from intake.campaigns.selectors import get_campaign
+from intake.common.exports import attachment
 from intake.common.fonts import letter_fonts
 from intake.letters import EXPORTS, content, pdf
 from intake.renders.letters import CITY_LETTER_PDF, PROVINCE_LETTER_PDF
@@ -52,9 +52,8 @@ def _send_docx(request, letter):
     etag = f'"docx-{letter.digest()[:24]}"'
     response = get_conditional_response(request, etag=etag)  # 304 when the client has it
     if response is None:
-        filename, mimetype, data = EXPORTS["docx"]().render(letter)
-        response = HttpResponse(data, content_type=mimetype)
-        response["Content-Disposition"] = content_disposition(filename, letter.ascii_filename("docx"))
+        export = EXPORTS["docx"]()
+        response = attachment(*export.render(letter), fallback=export.ascii_filename(letter))
     response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)
     return response

@@ -2,14 +2,14 @@
 at once, else a page saying it is being prepared (it refreshes itself) with the previous version."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render as render_page
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
-from intake.annex2.exports import content_disposition
+from intake.common.exports import attachment
 from intake.models import Render
 from intake.renders import kinds, services
 
@@ -78,8 +78,7 @@ def _send(request, render, filename, fallback):
     if response is None:
         kind = kinds.REGISTRY[render.kind]
         with render.file.open("rb") as f:
-            response = HttpResponse(f.read(), content_type=kind.mimetype)
-        response["Content-Disposition"] = content_disposition(filename, fallback)
+            response = attachment(filename, kind.mimetype, f.read(), fallback=fallback)
     response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)
     return response

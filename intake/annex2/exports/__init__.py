@@ -1,7 +1,8 @@
 """Exports: small classes behind one interface, `render(sheets, *, summary=None, filename=None)
--> (filename, mimetype, bytes)` (see `base.Annex2Export`). `EXPORTS` maps a URL's extension to one.
+-> (filename, mimetype, bytes)` (`base.Annex2Export`, an `intake.common.exports.Exporter`).
+`EXPORTS` maps a URL's extension to one.
 
-    from intake import annex2
+    from intake.annex2 import sheet as annex2
     from intake.annex2.exports import Annex2Pdf, Annex2Xlsx
 
     sheet = annex2.build_sheet(recommender=annex2.PROVINCE_RECOMMENDER, filler_name=…, filler_phone=…,
@@ -14,7 +15,6 @@
 from intake.annex2.exports.base import (
     Annex2Export,
     ascii_name,
-    content_disposition,
     download_name,
     render_cached,
 )
@@ -24,6 +24,6 @@ from intake.annex2.exports.xlsx import Annex2Xlsx
 EXPORTS = {export.extension: export for export in (Annex2Xlsx, Annex2Pdf)}
 
 __all__ = [
-    "EXPORTS", "Annex2Export", "Annex2Pdf", "Annex2Xlsx", "CjkFontMissing", "ascii_name", "content_disposition",
+    "EXPORTS", "Annex2Export", "Annex2Pdf", "Annex2Xlsx", "CjkFontMissing", "ascii_name",
     "download_name", "render_cached",
 ]

@@ -7,14 +7,14 @@ from functools import cache as memoize
 from importlib.metadata import version as package_version
 
 from django.core.cache import cache
-from django.utils.http import content_disposition_header
 
 from intake.annex2.sheet import ANNEX_LABEL, TITLE, content_digest
+from intake.common.exports import Exporter
 
 CACHE_SECONDS = 24 * 3600
 
 
-class Annex2Export:
+class Annex2Export(Exporter):
     """Renders Annex 2 sheets into one file.
 
     Public call (also for other features, e.g. the province's own selection built with
@@ -27,10 +27,6 @@ class Annex2Export:
     document is about (see `download_name`).
     """
 
-    identifier = ""
-    verbose_name = ""
-    extension = ""
-    mimetype = ""
     # The library that writes the file; its version is part of the cache key.
     library = ""
 
@@ -41,6 +37,9 @@ class Annex2Export:
 
     def render_bytes(self, sheets, summary):
         raise NotImplementedError
+
+    def ascii_filename(self, sheets, summary=None):
+        return ascii_name(list(sheets), summary, self.extension)
 
     def fingerprint(self):
         """What besides the data decides the output (the cache key's other half): the renderer's
@@ -78,16 +77,6 @@ def ascii_name(sheets, summary, extension):
     campaign = summary.campaign if summary is not None else next((s.campaign for s in sheets if s.campaign), None)
     year = f"_{campaign.year}" if campaign is not None else ""
     return f"annex2_{what}{year}.{extension}"
-
-
-def content_disposition(filename, fallback):
-    """Django's attachment header for `filename` (RFC 6266; RFC 5987's UTF-8 `filename*` for a
-    Chinese name), with the ASCII `fallback` first for clients that ignore `filename*`."""
-    header = content_disposition_header(as_attachment=True, filename=filename)
-    if "filename*=" in header:
-        plain = content_disposition_header(as_attachment=True, filename=fallback)
-        header = header.replace("attachment", plain, 1)
-    return header
 
 
 class CachedExport:

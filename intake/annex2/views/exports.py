@@ -1,15 +1,15 @@
 """Annex 2 downloads: one city's sheet, or (province, admins) every city's with the 汇总."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from intake import scoping
 from intake.annex2 import sheet as annex2
-from intake.annex2.exports import EXPORTS, CjkFontMissing, content_disposition, render_cached
+from intake.annex2.exports import EXPORTS, CjkFontMissing, render_cached
 from intake.campaigns.selectors import get_campaign
+from intake.common.exports import attachment
 from intake.renders.annex2 import PROVINCE_ANNEX2_PDF
 from intake.renders.views import serve_or_wait
 from intake.review import selectors as review_selectors
@@ -59,8 +59,7 @@ def _send(request, export, campaign, sheets, summary):
         return redirect(f"/?campaign={campaign.year}")
     response = get_conditional_response(request, etag=result.etag)  # 304 when the client has it
     if response is None:
-        response = HttpResponse(result.data, content_type=result.mimetype)
-        response["Content-Disposition"] = content_disposition(result.filename, result.fallback_filename)
+        response = attachment(result.filename, result.mimetype, result.data, fallback=result.fallback_filename)
     response["ETag"] = result.etag
     patch_cache_control(response, private=True, no_cache=True)
     return response
