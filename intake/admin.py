@@ -233,7 +233,7 @@ class SlateAdmin(ReadOnlyAdmin):
     list_display = ["city", "campaign", "status", "filler_name", "filler_phone", "updated_at"]
     list_filter = ["campaign", "status"]
     list_select_related = ["city", "campaign"]
-    # The stamped scans are sent only by the scoped view (intake/views/slate.py:slate_file), never
+    # The stamped scans are sent only by the scoped view (intake/review/views/slate.py:slate_file), never
     # by a storage URL.
     exclude = ["letter_pdf", "annex2_pdf"]
     readonly_fields = ["stamped_files"]
@@ -254,7 +254,7 @@ class SlateAdmin(ReadOnlyAdmin):
 
 @admin.register(SlateEvent)
 class SlateEventAdmin(NoDeleteMixin, admin.ModelAdmin):
-    """The slates' timeline, append-only: written by intake/review_services.py."""
+    """The slates' timeline, append-only: written by intake/review/services.py."""
 
     list_display = ["at", "slate", "kind", "actor", "note"]
     list_filter = ["kind", "slate__campaign"]

@@ -354,7 +354,7 @@ class Nomination(models.Model):
     status = models.CharField("状态", max_length=20, choices=STATUS_CHOICES, default=ENTERED, db_index=True)
     status_reason = models.CharField("状态说明", max_length=300, blank=True)
     # The city's formal review (形式审查), the paper copies the province received and the
-    # province's own selection for the ministry: written only by `intake/review_services.py`.
+    # province's own selection for the ministry: written only by `intake/review/services.py`.
     CHECK_PASS = "pass"
     CHECK_FAIL = "fail"
     CHECK_CHOICES = [("", "未审查"), (CHECK_PASS, "通过"), (CHECK_FAIL, "不通过")]
@@ -513,7 +513,7 @@ class Slate(models.Model):
 
 class SlateEvent(models.Model):
     """One step of a slate's way through the province, with who and when (append-only: rows are
-    written by `intake/review_services.py` in the transaction of the change and never edited)."""
+    written by `intake/review/services.py` in the transaction of the change and never edited)."""
 
     SUBMITTED = "submitted"
     RETURNED = "returned"
@@ -857,7 +857,7 @@ class SecurityEvent(models.Model):
 
 
 class ImportPreview(models.Model):
-    """An uploaded XLSX read and checked, waiting until its uploader confirms it (`intake/imports.py`).
+    """An uploaded XLSX read and checked, waiting until its uploader confirms it (`intake/common/imports.py`).
 
     Not part of the record: only the cells read wait here (never the file), for one user and one
     kind of import, under a token the confirm form sends back, until they are confirmed, replaced

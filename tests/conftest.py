@@ -37,7 +37,7 @@ def _test_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                   "QUEUES": ["default", "renders"]}}
     settings.RENDER_NICE = 0  # the worker run inside a test leaves the test process's priority alone
-    # Exports cached by one test must not answer another's (intake/exports/base.py:render_cached).
+    # Exports cached by one test must not answer another's (intake/annex2/exports/base.py:render_cached).
     from django.core.cache import cache
 
     cache.clear()

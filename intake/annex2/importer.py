@@ -12,7 +12,7 @@ folded column beside the form, and a hand-filled form may add a column titled so
 Steps: `parse_workbook` turns a workbook (from `xlsx_reader`) into plain `RawRow`s (strings
 only, so the preview can keep them until the clerk confirms); `prepare_rows` turns them into the
 fields `services.import_nominations` takes, with the problems reading alone can find;
-`Annex2Importer` runs them through the import pipeline of `intake/imports.py`.
+`Annex2Importer` runs them through the import pipeline of `intake/common/imports.py`.
 """
 
 import re

@@ -10,7 +10,7 @@ Renderers (`intake/exports`) take a list of `Annex2Sheet` and, for the province,
   whose 推荐单位 is the department (`PROVINCE_RECOMMENDER`).
 
 `content_digest(sheets, summary)` fingerprints everything a renderer writes; the exports cache
-keys on it (see `intake/exports/__init__.py`).
+keys on it (see `intake/annex2/exports/__init__.py`).
 
 校验码 (verification code): every sheet, and the 汇总, prints a short code derived from the digest
 of exactly what it prints (`sheet_digest`), the same in the XLSX and the PDF: `verification_code`.

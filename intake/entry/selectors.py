@@ -1,4 +1,4 @@
-"""Reads the views, exports and commands share."""
+"""Reads of the entry: whether a city may write now, its nominations, who holds a credit code."""
 
 
 

@@ -1,4 +1,5 @@
-"""Pages of the intake. Thin: objects come through `scoping`, rules through `services`."""
+"""The entry's pages: home, the nominee list, new nominee, a nominee's page, withdraw and restore.
+Thin: objects come through `scoping`, rules through `services`."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

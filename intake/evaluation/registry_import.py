@@ -1,5 +1,5 @@
 """Import of the registry of recognised units from an XLSX, through the import pipeline of
-`intake/imports.py`: preview with per-row problems, then all or nothing.
+`intake/common/imports.py`: preview with per-row problems, then all or nothing.
 
 `RegistryImporter.read(workbook)`: cells → rows and their problems (no database but the city
 list); `check(preview)`: problems and actions that depend on the database; `apply(preview,

@@ -1,4 +1,4 @@
-"""The import pipeline's previews (intake/imports.py): kept in the database, not the session, for one
+"""The import pipeline's previews (intake/common/imports.py): kept in the database, not the session, for one
 user and one kind of import, under a token, until confirmed, replaced or expired; a preview page
 stays small however long the cells, and the data keeps every character."""
 

@@ -1,4 +1,4 @@
-"""What a request carries (intake/request_input.py): NUL anywhere in a path, a query or a form is a
+"""What a request carries (intake/common/request_input.py): NUL anywhere in a path, a query or a form is a
 404/400 with a message before any view runs (PostgreSQL refuses NUL in any text); integers are read
 from ASCII digits only. Every input of this kind that once gave a 500 has its case here; the
 generated sweep over every URL is tests/site/test_url_fuzz.py."""

@@ -1,4 +1,4 @@
-"""The upload reader (intake/xlsx_reader.py): it reads what openpyxl reads, and refuses each kind of
+"""The upload reader (intake/common/xlsx_reader.py): it reads what openpyxl reads, and refuses each kind of
 file that could hold a worker (or that is damaged) with a message naming the limit and what the
 file has. Figures for the largest files allowed: bench/uploads.py. The same files through both
 imports' views: tests/annex2/test_import_limits.py."""

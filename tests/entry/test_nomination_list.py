@@ -1,6 +1,6 @@
 """The nomination list's filters: real choices filter, anything else is ignored (never a 500,
 never sent to the database); a NUL character, which PostgreSQL refuses outright, is a 400 before
-the view runs (intake/request_input.py)."""
+the view runs (intake/common/request_input.py)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Warnings for the reviewer (intake/crosschecks.py), and that they are warnings, not blocks."""
+"""Warnings for the reviewer (intake/review/crosschecks.py), and that they are warnings, not blocks."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal

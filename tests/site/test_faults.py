@@ -381,7 +381,7 @@ def test_upload_cut_off_half_way_stores_nothing(seeded, live_server, settings, t
 
 @pytest.mark.django_db
 def test_stored_pdf_is_removed_when_the_write_after_it_fails(settings):
-    """The service-level contract every upload view relies on (intake/uploads.py:stored_pdf): the
+    """The service-level contract every upload view relies on (intake/common/uploads.py:stored_pdf): the
     file is stored, the database write fails, the transaction rolls back and the file goes too."""
     from django.core.files.storage import default_storage
     from django.db import transaction

@@ -1,6 +1,6 @@
 """The number of SQL queries a page makes does not grow with the data: each page is counted on a
 small database (a few rows) and on deadline-day volumes (20 cities at full quota, 3 campaigns,
-slates in every state, 500 recognised units: intake/scale.py), and must make the same number both
+slates in every state, 500 recognised units: intake/common/scale.py), and must make the same number both
 times, under a fixed ceiling.
 
 A page that starts looping over rows with a query each fails here. To add a page: one entry in

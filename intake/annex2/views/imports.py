@@ -1,5 +1,5 @@
 """Annex 2 XLSX import for a city: upload → preview of every row with its problems → confirm,
-which writes all rows or none (the pipeline of `intake/imports.py`)."""
+which writes all rows or none (the pipeline of `intake/common/imports.py`)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render

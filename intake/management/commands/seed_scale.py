@@ -1,4 +1,4 @@
-"""`manage.py seed_scale`: deadline-day volumes on top of `seed_demo` (see intake/scale.py)."""
+"""`manage.py seed_scale`: deadline-day volumes on top of `seed_demo` (see intake/common/scale.py)."""
 
 from django.core.management.base import BaseCommand
 
