@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from intake import scoping
 from intake.campaigns.selectors import all_campaigns, deadline_for, deadline_open, get_campaign
 from intake.common.history import history_of
+from intake.common.outcome import save_form, say_outcome
 from intake.common.request_input import parse_int
 from intake.entry import selectors, services
 from intake.entry.forms import NominationFilterForm, NominationForm, WithdrawForm
@@ -162,24 +163,19 @@ def nomination_withdraw(request, pk):
     nomination = scoping.get_nomination_for_user(request.user, pk)
     form = WithdrawForm(request.POST)
     if form.is_valid():
-        try:
-            services.withdraw_nomination(nomination, user=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"已撤回“{nomination.name}”，名额已释放；需要时可在详情页恢复。")
+        say_outcome(
+            request, lambda: services.withdraw_nomination(nomination, user=request.user,
+                                                          reason=form.cleaned_data["reason"]),
+            f"已撤回“{nomination.name}”，名额已释放；需要时可在详情页恢复。",
+        )
     return redirect("nomination_detail", pk=nomination.pk)
 
 
 @require_POST
 def nomination_restore(request, pk):
     nomination = scoping.get_nomination_for_user(request.user, pk)
-    try:
-        services.restore_nomination(nomination, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"已恢复“{nomination.name}”。")
+    say_outcome(request, lambda: services.restore_nomination(nomination, user=request.user),
+                f"已恢复“{nomination.name}”。")
     return redirect("nomination_detail", pk=nomination.pk)
 
 
@@ -188,16 +184,10 @@ def slate_contact(request):
     scoping.has_permission("keep_slate", request.user, raise_exception=True)
     campaign = get_campaign(request.POST.get("campaign"))
     form = SlateContactForm(request.POST)
-    if form.is_valid():
-        try:
-            save_slate_contact(
-                user=request.user, campaign=campaign, city=request.user.city, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "已保存填报人和联系电话。")
-            return redirect(f"/?campaign={campaign.year}")
+    if save_form(request, form, lambda data: save_slate_contact(
+        user=request.user, campaign=campaign, city=request.user.city, **data
+    ), "已保存填报人和联系电话。"):
+        return redirect(f"/?campaign={campaign.year}")
     # Refused: the home page again with what was typed, the faulty field marked.
     return _city_home(request, campaign, slate_form=form)
 

@@ -1,7 +1,6 @@
 """The province's pages: overview of the cities, one city's review, its own selection."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from intake.campaigns.selectors import all_campaigns, deadline_for, get_campaign
 from intake.common.charts import stacked_bars
 from intake.common.confirm import confirmation_page, confirmed
 from intake.common.localtime import local_time
+from intake.common.outcome import save_form, say_outcome
 from intake.common.request_input import parse_int
 from intake.models import Category, Nomination
 from intake.review import crosschecks
@@ -25,9 +25,11 @@ def _review_url(campaign, city):
     return f"{reverse('review_city', args=[city.code])}?campaign={campaign.year}"
 
 
-def _errors(request, exc):
-    for message in exc.messages:
-        messages.error(request, message)
+def _decision_on(request, code):
+    """(campaign, city) of a reviewer's decision on the slate of the city `code` names."""
+    city = scoping.get_city_for_user(request.user, code)
+    scoping.has_permission("review", request.user, raise_exception=True)
+    return get_campaign(request.POST.get("campaign")), city
 
 
 def _form_errors(request, form):
@@ -93,9 +95,7 @@ def city_review(request, code):
 
 @require_POST
 def slate_accept(request, code):
-    city = scoping.get_city_for_user(request.user, code)
-    scoping.has_permission("review", request.user, raise_exception=True)
-    campaign = get_campaign(request.POST.get("campaign"))
+    campaign, city = _decision_on(request, code)
     if not confirmed(request):
         stamped = review_selectors.stamped_annex2(campaign, city)
         return confirmation_page(
@@ -108,20 +108,14 @@ def slate_accept(request, code):
                 for label, paper in (("盖章附件2", stamped), ("盖章推荐函", stamped.letter)) if not paper.matches
             ],
         )
-    try:
-        review_services.accept_slate(user=request.user, campaign=campaign, city=city)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, f"已受理{city.name}的推荐材料。")
+    say_outcome(request, lambda: review_services.accept_slate(user=request.user, campaign=campaign, city=city),
+                f"已受理{city.name}的推荐材料。")
     return redirect(_review_url(campaign, city))
 
 
 @require_POST
 def slate_return(request, code):
-    city = scoping.get_city_for_user(request.user, code)
-    scoping.has_permission("review", request.user, raise_exception=True)
-    campaign = get_campaign(request.POST.get("campaign"))
+    campaign, city = _decision_on(request, code)
     form = ReturnSlateForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -137,31 +131,25 @@ def slate_return(request, code):
                 "退回后该市可修改推荐对象，须重新下载、盖章上传附件2后再提交。",
             ],
         )
-    try:
-        review_services.return_slate(user=request.user, campaign=campaign, city=city, **form.cleaned_data)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, f"已将{city.name}的推荐材料退回，该市可修改后重新提交。")
+    say_outcome(
+        request, lambda: review_services.return_slate(user=request.user, campaign=campaign, city=city,
+                                                      **form.cleaned_data),
+        f"已将{city.name}的推荐材料退回，该市可修改后重新提交。",
+    )
     return redirect(_review_url(campaign, city))
 
 
 @require_POST
 def slate_paper(request, code):
-    city = scoping.get_city_for_user(request.user, code)
-    scoping.has_permission("review", request.user, raise_exception=True)
-    campaign = get_campaign(request.POST.get("campaign"))
+    campaign, city = _decision_on(request, code)
     copies = {}
     for key, value in request.POST.items():
         if key.startswith("copies-") and parse_int(key[7:]) is not None:
             copies[key[7:]] = value
-    try:
-        changed = review_services.record_paper(user=request.user, campaign=campaign, city=city, copies=copies)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        text = f"已登记 {len(changed)} 个推荐对象的纸质申报书份数。" if changed else "纸质材料登记没有变化。"
-        messages.success(request, text)
+    say_outcome(
+        request, lambda: review_services.record_paper(user=request.user, campaign=campaign, city=city, copies=copies),
+        lambda changed: f"已登记 {len(changed)} 个推荐对象的纸质申报书份数。" if changed else "纸质材料登记没有变化。",
+    )
     return redirect(_review_url(campaign, city))
 
 
@@ -183,12 +171,11 @@ def nomination_reject(request, pk):
             ],
         )
     else:
-        try:
-            review_services.reject_nomination(nomination, user=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, f"“{nomination.name}”已不予受理，不再计入名额和附件2。")
+        say_outcome(
+            request, lambda: review_services.reject_nomination(nomination, user=request.user,
+                                                               reason=form.cleaned_data["reason"]),
+            f"“{nomination.name}”已不予受理，不再计入名额和附件2。",
+        )
     return redirect(_review_url(nomination.campaign, nomination.city))
 
 
@@ -220,14 +207,10 @@ def province_contact(request):
     scoping.has_permission("review", request.user, raise_exception=True)
     campaign = get_campaign(request.POST.get("campaign"))
     form = ProvinceContactForm(request.POST)
-    if form.is_valid():
-        try:
-            review_services.save_province_contact(user=request.user, campaign=campaign, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "已保存省推荐名单附件2的填报人和联系电话。")
-            return redirect(_selection_url(campaign))
+    if save_form(request, form, lambda data: review_services.save_province_contact(
+        user=request.user, campaign=campaign, **data
+    ), "已保存省推荐名单附件2的填报人和联系电话。"):
+        return redirect(_selection_url(campaign))
     return _selection_page(request, campaign, contact_form=form)
 
 
@@ -239,12 +222,8 @@ def _selection_url(campaign):
 def nomination_select(request, pk):
     nomination = scoping.get_nomination_for_user(request.user, pk)
     scoping.has_permission("review", request.user, raise_exception=True)
-    try:
-        review_services.select_for_ministry(nomination, user=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, f"已将“{nomination.name}”列入省推荐名单。")
+    say_outcome(request, lambda: review_services.select_for_ministry(nomination, user=request.user),
+                f"已将“{nomination.name}”列入省推荐名单。")
     return redirect(_selection_url(nomination.campaign))
 
 
@@ -252,10 +231,6 @@ def nomination_select(request, pk):
 def nomination_unselect(request, pk):
     nomination = scoping.get_nomination_for_user(request.user, pk)
     scoping.has_permission("review", request.user, raise_exception=True)
-    try:
-        review_services.unselect_for_ministry(nomination, user=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, f"已将“{nomination.name}”移出省推荐名单。")
+    say_outcome(request, lambda: review_services.unselect_for_ministry(nomination, user=request.user),
+                f"已将“{nomination.name}”移出省推荐名单。")
     return redirect(_selection_url(nomination.campaign))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from intake import scoping
 from intake.campaigns.selectors import all_campaigns, deadline_for, get_campaign
 from intake.common.confirm import confirmation_page, confirmed
+from intake.common.outcome import refused
 from intake.common.uploads import pdf_response
 from intake.models import Nomination, Slate
 from intake.review import selectors as review_selectors
@@ -23,11 +24,6 @@ from quotas.selectors import quota_table
 
 def _slate_url(campaign):
     return f"{reverse('slate')}?campaign={campaign.year}"
-
-
-def _error_messages(request, exc):
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def slate_page(request):
@@ -77,7 +73,7 @@ def formal_review(request, pk):
             nomination, user=request.user, **{f: form.cleaned_data[f] for f in FormalReviewForm.FIELDS}
         )
     except ValidationError as exc:
-        _error_messages(request, exc)
+        refused(request, exc)
     else:
         nomination.refresh_from_db()
         messages.success(request, f"已保存“{nomination.name}”的形式审查。")
@@ -105,7 +101,7 @@ def slate_upload(request, kind):
             uploaded=form.cleaned_data.get("file"), code=form.cleaned_data.get("code", ""),
         )
     except ValidationError as exc:
-        _error_messages(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, f"已上传{review_services.PDF_LABELS[field]}。")
     return redirect(_slate_url(campaign))
@@ -128,7 +124,7 @@ def slate_letter_number(request):
             letter_number=form.cleaned_data["letter_number"],
         )
     except ValidationError as exc:
-        _error_messages(request, exc)
+        refused(request, exc)
     else:
         if slate.letter_number:
             messages.success(request, f"已保存推荐函发文字号 {slate.letter_number}，重新下载的推荐函会印上它。")
@@ -161,7 +157,7 @@ def slate_submit(request):
         review_services.submit_slate(user=request.user, campaign=campaign, city=city)
     except ValidationError as exc:
         messages.error(request, "不能提交，请先处理以下问题：")
-        _error_messages(request, exc)
+        refused(request, exc)
     else:
         messages.success(
             request, "推荐材料已提交省工业和信息化厅。审核期间本市推荐对象不能修改；如需修改，请联系省厅退回。"
