@@ -73,3 +73,27 @@ def test_campaign_parameter_garbage_is_404(client_for):
     assert client.get("/?campaign=abc").status_code == 404
     assert client.get("/nominations/?campaign=1999").status_code == 404
     assert client.get("/?campaign=2023").status_code == 200
+
+
+@pytest.mark.parametrize(("action", "allowed"), [
+    ("enter", {"qingyuan"}),
+    ("keep_slate", {"qingyuan", "huizhou"}),
+    ("review", {"province", "admin"}),  # the admin account is a superuser
+    ("oversee_evaluation", {"province", "admin"}),
+])
+def test_a_permission_answers_with_its_reason(seeded, action, allowed):
+    from django.core.exceptions import PermissionDenied
+
+    from intake import scoping
+    from tests.factories import city, user
+
+    qingyuan = city("qingyuan")
+    obj = qingyuan if action == "enter" else None
+    for username in ("qingyuan", "huizhou", "province", "admin", "auditor"):
+        answer = scoping.has_permission(action, user(username), obj)
+        assert bool(answer) == (username in allowed), (action, username)
+        if answer:
+            continue
+        assert answer.reason == scoping.RULES[action][1]
+        with pytest.raises(PermissionDenied, match=answer.reason):
+            scoping.has_permission(action, user(username), obj, raise_exception=True)
