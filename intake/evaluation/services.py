@@ -134,7 +134,7 @@ def save_unit(*, user, unit=None, reason="", **fields):
 
 def extend_evaluation_deadline(*, user, campaign, city, kind, deadline, reason):
     """Give `city` a later evaluation deadline of `kind` (online / explanation), or move its
-    extension (`intake.entry.services.grant_extension` applies the rules and writes the history)."""
+    extension (`intake.campaigns.services.grant_extension` applies the rules and writes the history)."""
     has_permission("oversee_evaluation", user, raise_exception=True)
     if kind not in EVALUATION_KINDS:
         raise ValidationError({"kind": "请选择要延期的截止类型：网上填报或书面说明。"})
