@@ -55,10 +55,10 @@ def pages():
     """(name, account, url, data): a city whose slate is still a draft (its forms are open) and a city
     whose slate is with the province. `data`: a function giving the form to post, else the page is
     read; `account` None: not logged in."""
-    from intake import selectors
+    from intake.campaigns.selectors import get_campaign
     from intake.models import Nomination, Slate, User
 
-    campaign = selectors.get_campaign()
+    campaign = get_campaign()
     draft = Slate.objects.filter(campaign=campaign, status=Slate.DRAFT).select_related("city").order_by("city__code")
     city = draft.first().city
     submitted = Slate.objects.filter(campaign=campaign, status=Slate.SUBMITTED).order_by("city__code").first().city
@@ -84,7 +84,7 @@ def pages():
 def edit_of(nomination):
     """The nominee's form as its page shows it, with another contact each time (as a clerk saves it
     in bench/deadline_locust.py): every post is a real change, saved with its history row."""
-    from intake.forms import NominationForm
+    from intake.entry.forms import NominationForm
 
     form = NominationForm(instance=nomination, category=nomination.category, allow_category_change=True)
     fields = {name: form[name].value() for name in form.fields}

@@ -78,8 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "intake.notfound.SiteNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "intake.request_input.RefuseNulMiddleware",  # NUL in a path, query or form: 404/400 before any view
-    "intake.text.ControlCharactersMiddleware",  # other control characters: removed from posted forms
+    "intake.common.request_input.RefuseNulMiddleware",  # NUL in a path, query or form: 404/400 before any view
+    "intake.common.text.ControlCharactersMiddleware",  # other control characters: removed from posted forms
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "intake.audit.middleware.SecurityLogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -110,8 +110,8 @@ TEMPLATES = [
 ]
 
 # Widgets drawn by Django's own templates in Jinja2, several times faster than in Django's language
-# (intake/form_renderer.py).
-FORM_RENDERER = "intake.form_renderer.FormRenderer"
+# (intake/common/form_renderer.py).
+FORM_RENDERER = "intake.common.form_renderer.FormRenderer"
 
 # SQLite is the embedded default; DATABASE_URL (postgres://…) selects PostgreSQL.
 SQLITE_PATH = os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
