@@ -1,5 +1,6 @@
 """The province-wide Annex 2 PDF rendered off the request path (intake/renders/): assembled from one
-part per city and the 汇总, only changed parts rendered again, the page that waits for a render with
+part per city's sheet, the 汇总's head and its list in one block per city, only changed parts
+rendered again, the page that waits for a render with
 the previous version, the worker command on django-tasks' database backend and its concurrency."""
 
 import io
@@ -86,7 +87,54 @@ def test_assembled_pdf_has_an_outline_entry_per_city_and_numbers_running_through
         assert sheet.label == title and f"校验码：{sheet.verification_code}" in pages[start]
     render = Render.objects.get(kind=PROVINCE_ANNEX2_PDF.name)
     assert render.status == Render.DONE and render.code == province.summary.verification_code
-    assert render.pages == total and render.parts_total == 4
+    # the 汇总's head with 广州's rows of its list, 惠州's and 清远's rows, 3 sheets
+    assert render.pages == total and render.parts_total == 1 + 2 + 3
+
+
+def test_every_page_carries_the_code_of_what_it_belongs_to(client_for, three_cities):
+    """The 汇总's pages (head and list, rendered as separate parts) each carry the 汇总's 校验码, laid
+    over them; a sheet's pages carry the sheet's own."""
+    pdf = reader(client_for("province").get(URL))
+    pages = texts(pdf)
+    starts = [pdf.get_destination_page_number(item) for item in pdf.outline]
+    province = annex2.province_annex2(three_cities)
+    codes = [province.summary.verification_code] * starts[1]
+    for sheet, start, end in zip(province.sheets_to_print(), starts[1:], [*starts[2:], len(pages)], strict=True):
+        codes += [sheet.verification_code] * (end - start)
+    assert len(codes) == len(pages)
+    for page, code in zip(pages, codes, strict=True):
+        assert re.findall(r"校验码：\s?([0-9A-Z]{4}-[0-9A-Z]{4})", page)[-1] == code, page[-60:]
+    # the 汇总's code is one object drawn over each of its pages, not a copy per page
+    marks = [{ref.idnum for ref in page["/Resources"]["/XObject"].values()} for page in pdf.pages[: starts[1]]]
+    assert len(set.intersection(*marks)) == 1
+
+
+def test_the_summary_list_holds_every_nominee_in_order_under_its_header_on_every_page(client_for, seeded):
+    """The 汇总's list, one block of rows per city, each block on pages of its own: every counted
+    nomination once, numbered 1…n in city order, the table's header on each page of the list."""
+    from quotas.selectors import limit_for
+
+    campaign = open_campaign()
+    for code in ("guangzhou", "huizhou", "qingyuan"):  # every place: a city's block runs over a page
+        for category in ("enterprise", "platform_other", "project"):
+            for i in range(limit_for(campaign, city(code), category)):
+                nominate(code, category, name=f"{code}{category}{i}" + "服务型制造示范" * 6 + "有限公司",
+                         **({"provider": "公共服务提供商"} if category == "platform_other" else {}))
+    pdf = reader(client_for("province").get(URL))
+    pages = texts(pdf)
+    starts = [pdf.get_destination_page_number(item) for item in pdf.outline]
+    list_pages = pages[next(i for i, page in enumerate(pages) if "二、推荐对象清单" in page) : starts[1]]
+    assert len(list_pages) > 3  # a block per city, one of them at least over two pages
+    for page in list_pages:
+        assert "序号 推荐地市 类别 名称" in page
+    listed = " ".join(list_pages)
+    rows = annex2.province_annex2(campaign).summary.rows
+    assert [row[0] for row in rows] == [str(n) for n in range(1, len(rows) + 1)]
+    at = 0
+    for row in rows:  # in order: 序号, city, then the name's start
+        found = listed.find(f"{row[0]} {row[1]} {row[2]} {row[3][:8]}", at)
+        assert found >= at, row[:4]
+        at = found + 1
 
 
 def test_the_font_is_embedded_once_per_part_at_most(client_for, three_cities):
@@ -116,23 +164,36 @@ def font_programs(pdf):
             yield descriptor.raw_get("/FontFile2").idnum, descriptor["/FontFile2"].get_data()
 
 
-def test_only_the_changed_city_and_the_summary_are_rendered_again(client_for, three_cities, counted_parts):
+def test_only_the_changed_city_and_the_summary_head_are_rendered_again(client_for, three_cities, counted_parts):
     province = client_for("province")
     first = reader(province.get(URL))
-    assert len(counted_parts) == 4 + 1  # 汇总, three sheets, the page numbers
+    # the 汇总's head (with 广州's rows), its 2 other blocks, three sheets, the page numbers, the
+    # 汇总's code laid over its pages
+    assert len(counted_parts) == 1 + 2 + 3 + 2
     counted_parts.clear()
     assert province.get(URL).content == b"".join([province.get(URL).content])  # unchanged: nothing rendered
     assert counted_parts == []
-    nomination = Nomination.objects.filter(city=city("guangzhou")).first()
-    services.update_nomination(nomination, user=user("guangzhou"), name="广州服务型制造创新有限公司")
+    nomination = Nomination.objects.filter(city=city("huizhou")).first()
+    services.update_nomination(nomination, user=user("huizhou"), name="惠州服务型制造创新有限公司")
     second = reader(province.get(URL))
-    assert len(counted_parts) == 2  # 广州's sheet and the 汇总; the page numbers are the same pages
-    # (a name's ending is kept together in its own span, hence the shorter text)
-    assert "广州服务型制造创新" in counted_parts[0] and "服务型制造示范推荐汇总（全省）" in counted_parts[0]
-    assert "广州服务型制造创新" in counted_parts[1] and "推荐单位（盖章）：广州市" in counted_parts[1]
-    render = Render.objects.get(kind=PROVINCE_ANNEX2_PDF.name, status=Render.DONE, parts_rendered=2)
-    assert render.parts_total == 4
+    # 惠州's sheet, 惠州's rows of the 汇总's list, the 汇总's head (its counts and code, with 广州's
+    # rows), the new code laid over the 汇总's pages; the page numbers are the same pages
+    assert len(counted_parts) == 4
+    [code] = [html for html in counted_parts if "<table" not in html]
+    [head] = [html for html in counted_parts if "推荐名额使用情况" in html]
+    [sheet] = [html for html in counted_parts if "推荐单位（盖章）" in html]
+    [block] = [html for html in counted_parts if html not in (code, head, sheet)]
+    assert "服务型制造示范推荐汇总（全省）" in head and "广州智能制造" in head and "惠州服务型制造创新" not in head
+    assert "惠州服务型制造创新" in block and "广州" not in block and "清远" not in block
+    assert "惠州服务型制造创新" in sheet and "推荐单位（盖章）：惠州市" in sheet
+    new_code = annex2.province_annex2(three_cities).summary.verification_code
+    assert new_code in code and "<table" not in code
+    render = Render.objects.get(kind=PROVINCE_ANNEX2_PDF.name, status=Render.DONE, parts_rendered=3)
+    assert render.parts_total == 6
     assert texts(second)[-1] == texts(first)[-1]  # 清远's sheet is the stored part
+    outline = [second.get_destination_page_number(item) for item in second.outline]
+    qingyuan_rows = texts(second)[outline[1] - 1]  # the 汇总's last page: 清远's block, stored
+    assert "甲智能装备" in qingyuan_rows and f"校验码：{new_code}" in qingyuan_rows
 
 
 def test_a_new_page_renumbers_without_rendering_the_other_cities(client_for, three_cities, counted_parts):
@@ -144,8 +205,11 @@ def test_a_new_page_renumbers_without_rendering_the_other_cities(client_for, thr
         nominate("huizhou", "enterprise", name=long_name)
     pages = texts(reader(province.get(URL)))
     assert len(pages) > before
-    assert len(counted_parts) == 3  # 惠州, the 汇总, and the page numbers of the new page count
-    assert "推荐单位（盖章）：惠州市" in counted_parts[1]
+    # 惠州's sheet and block, the 汇总's head and code, 清远's block (its rows are numbered after
+    # 惠州's), and the page numbers of the new page count; 广州's sheet is the stored one
+    assert len(counted_parts) == 6
+    assert not any("推荐单位（盖章）：广州市" in html for html in counted_parts)
+    assert sum("推荐单位（盖章）：惠州市" in html for html in counted_parts) == 1
     for number, text in enumerate(pages, start=1):
         assert f"第 {number} 页，共 {len(pages)} 页" in text
 
