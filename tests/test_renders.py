@@ -87,8 +87,8 @@ def test_assembled_pdf_has_an_outline_entry_per_city_and_numbers_running_through
         assert sheet.label == title and f"校验码：{sheet.verification_code}" in pages[start]
     render = Render.objects.get(kind=PROVINCE_ANNEX2_PDF.name)
     assert render.status == Render.DONE and render.code == province.summary.verification_code
-    # the 汇总's head with 广州's rows of its list, 惠州's and 清远's rows, 3 sheets
-    assert render.pages == total and render.parts_total == 1 + 2 + 3
+    # the 汇总's head with 广州's rows of its list, 惠州's and 清远's rows, 3 sheets, the 汇总's code
+    assert render.pages == total and render.parts_total == 1 + 2 + 3 + 1
 
 
 def test_every_page_carries_the_code_of_what_it_belongs_to(client_for, three_cities):
@@ -188,8 +188,8 @@ def test_only_the_changed_city_and_the_summary_head_are_rendered_again(client_fo
     assert "惠州服务型制造创新" in sheet and "推荐单位（盖章）：惠州市" in sheet
     new_code = annex2.province_annex2(three_cities).summary.verification_code
     assert new_code in code and "<table" not in code
-    render = Render.objects.get(kind=PROVINCE_ANNEX2_PDF.name, status=Render.DONE, parts_rendered=3)
-    assert render.parts_total == 6
+    render = Render.objects.get(kind=PROVINCE_ANNEX2_PDF.name, status=Render.DONE, parts_rendered=4)
+    assert render.parts_total == 7
     assert texts(second)[-1] == texts(first)[-1]  # 清远's sheet is the stored part
     outline = [second.get_destination_page_number(item) for item in second.outline]
     qingyuan_rows = texts(second)[outline[1] - 1]  # the 汇总's last page: 清远's block, stored
@@ -212,6 +212,33 @@ def test_a_new_page_renumbers_without_rendering_the_other_cities(client_for, thr
     assert sum("推荐单位（盖章）：惠州市" in html for html in counted_parts) == 1
     for number, text in enumerate(pages, start=1):
         assert f"第 {number} 页，共 {len(pages)} 页" in text
+
+
+def test_the_summary_list_in_one_block_per_city_with_the_widths_of_the_whole_list(three_cities):
+    from intake.exports.annex2_pdf import laid_out_summary, summary_blocks
+
+    summary = annex2.province_annex2(three_cities).summary
+    whole = laid_out_summary(summary)
+    blocks = summary_blocks(summary)
+    assert [block.first for block in blocks] == [True, False, False]
+    assert [{row[1][1] for row in block.table.rows} for block in blocks] == [{"广州市"}, {"惠州市"}, {"清远市"}]
+    assert [row for block in blocks for row in block.table.rows] == whole.rows  # every row once, in order
+    assert all(block.table.layout == whole.layout for block in blocks)
+    [one] = summary_blocks(summary, per_city=False)  # the one-piece document: the list in one table
+    assert one.first and one.table.rows == whole.rows
+
+
+def test_parts_go_to_the_pool_largest_first(three_cities, monkeypatch):
+    from intake.renders import pool
+
+    sent = []
+    monkeypatch.setattr(pool, "run", lambda jobs: sent.extend(jobs) or [pdf_bytes() for _ in jobs])
+    document = PROVINCE_ANNEX2_PDF.describe({"campaign": three_cities.year})
+    parts = PROVINCE_ANNEX2_PDF.parts(document)
+    datas, rendered = renders.render_parts(PROVINCE_ANNEX2_PDF, parts)
+    assert rendered == len(parts) == len(sent) and all(datas)
+    sizes = [len(html) for _, html in sent]
+    assert sizes == sorted(sizes, reverse=True) and "推荐名额使用情况" in sent[0][1]
 
 
 def test_stale_then_fresh_through_the_worker(client_for, three_cities, settings):
@@ -401,6 +428,36 @@ def test_renders_are_kept_old_files_pruned(settings, slow_kind):
     rows = {r.pk: r for r in Render.objects.filter(kind=slow_kind.name)}
     assert len(rows) == 4  # no row is deleted
     assert [rows[r.pk].pruned_at is not None for r in done] == [True, True, False, False]
+
+
+def test_part_files_no_kept_render_is_made_of_are_pruned_after_the_kept_days(settings, slow_kind):
+    """A part file stays while a kept render is made of it, or while it is younger than the kept
+    days (a render may reuse it); after that it goes."""
+    import os
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    settings.RENDER_KEEP_DAYS = 1
+    done = [renders.request_render(slow_kind, {"n": n})[0] for n in range(4)]
+    assert [r.part_digests for r in done] == [[r.digest] for r in done]  # a part of one piece: the document
+    stray = renders.part_path(slow_kind.name, kinds.digest_of("a part no render lists"))
+    fresh = renders.part_path(slow_kind.name, kinds.digest_of("a part written a moment ago"))
+    default_storage.save(stray, io.BytesIO(BLANK))
+    default_storage.save(fresh, io.BytesIO(BLANK))
+    long_ago = (timezone.now() - timedelta(days=5)).timestamp()
+    for path in [stray] + [renders.part_path(slow_kind.name, r.digest) for r in done]:
+        os.utime(default_storage.path(path), (long_ago, long_ago))
+    for age, render in zip((5, 4, 3), done[:3], strict=True):
+        Render.objects.filter(pk=render.pk).update(finished_at=timezone.now() - timedelta(days=age))
+    renders.prune_files(slow_kind, done[-1])
+    kept = [default_storage.exists(renders.part_path(slow_kind.name, r.digest)) for r in done]
+    assert kept == [False, False, True, True]  # the renders pruned, the latest two kept
+    assert not default_storage.exists(stray) and default_storage.exists(fresh)
+    # a pruned render asked for again is rendered again, its part with it
+    again, _ = renders.request_render(slow_kind, {"n": 0})
+    assert again.is_done and default_storage.exists(renders.part_path(slow_kind.name, again.digest))
 
 
 def test_every_city_clerk_gets_a_404_for_the_province_render(client_for, three_cities):

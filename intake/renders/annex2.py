@@ -98,6 +98,13 @@ class ProvinceAnnex2Pdf(kinds.RenderKind):
                 sheet.label, pdfwork.render_html,
                 lambda sheet=sheet: export.html([sheet], None, page_numbers=False),
             ))
+        # Not pages of the document: the 汇总's 校验码, laid over each of its pages (`assemble`),
+        # rendered with the parts (it is known before they are).
+        code = document.code
+        parts.append(kinds.Part(
+            kinds.digest_of("summary-code", fingerprint, code), "", pdfwork.render_html,
+            lambda: export.code_stamp_html(code), {"overlay": True},
+        ))
         return parts
 
     def assemble(self, document, parts, datas):
@@ -111,12 +118,12 @@ class ProvinceAnnex2Pdf(kinds.RenderKind):
             return services.stored_part(self.name, digest, pdfwork.render_html,
                                         lambda: self.export.page_numbers_html(orientations))
 
-        code = services.stored_part(self.name, kinds.digest_of("summary-code", fingerprint, document.code),
-                                    pdfwork.render_html, lambda: self.export.code_stamp_html(document.code))
+        [code] = [data for part, data in zip(parts, datas, strict=True) if part.extra.get("overlay")]
+        pages = [(part, data) for part, data in zip(parts, datas, strict=True) if not part.extra.get("overlay")]
         font = find_cjk_font()
         sources = {font.family.replace(" ", "-"): (font.path, font.index)} if font is not None else None
-        return pdfwork.assemble(datas, [p.title for p in parts], stamp=page_numbers, font_sources=sources,
-                                marks=[code if p.extra.get("summary") else None for p in parts])
+        return pdfwork.assemble([data for _, data in pages], [part.title for part, _ in pages], stamp=page_numbers,
+                                font_sources=sources, marks=[code if part.extra.get("summary") else None for part, _ in pages])
 
 
 PROVINCE_ANNEX2_PDF = kinds.register(ProvinceAnnex2Pdf())
