@@ -7,7 +7,7 @@
 Measures, in one run: building the province's sheets (time, queries); the province-wide XLSX; the
 province-wide PDF rendered in one piece against WeasyPrint alone on the same HTML (ratio); then the
 province-wide PDF as the background worker renders it (intake/renders/: one part per city sheet, the
-汇总's head and its list in one block per city, stored by digest, over a pool of `--processes` processes, assembled with pypdf), each as a
+汇总's head and its list in blocks of a few cities, stored by digest, over a pool of `--processes` processes, assembled with pypdf), each as a
 ratio to WeasyPrint alone on the whole HTML in one process: a first render (no part stored), a render
 after one city changes, and an unchanged download through the view; the assembled PDF's size against
 the one-piece PDF's, and the assembled PDF checked (pypdf opens it, text extractable, one outline

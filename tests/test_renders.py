@@ -1,5 +1,5 @@
 """The province-wide Annex 2 PDF rendered off the request path (intake/renders/): assembled from one
-part per city's sheet, the 汇总's head and its list in one block per city, only changed parts
+part per city's sheet, the 汇总's head and its list in blocks of a few cities, only changed parts
 rendered again, the page that waits for a render with
 the previous version, the worker command on django-tasks' database backend and its concurrency."""
 
@@ -110,7 +110,7 @@ def test_every_page_carries_the_code_of_what_it_belongs_to(client_for, three_cit
 
 
 def test_the_summary_list_holds_every_nominee_in_order_under_its_header_on_every_page(client_for, seeded):
-    """The 汇总's list, one block of rows per city, each block on pages of its own: every counted
+    """The 汇总's list, in blocks of rows of a few cities, each block on pages of its own: every counted
     nomination once, numbered 1…n in city order, the table's header on each page of the list."""
     from quotas.selectors import limit_for
 
@@ -124,7 +124,7 @@ def test_the_summary_list_holds_every_nominee_in_order_under_its_header_on_every
     pages = texts(pdf)
     starts = [pdf.get_destination_page_number(item) for item in pdf.outline]
     list_pages = pages[next(i for i, page in enumerate(pages) if "二、推荐对象清单" in page) : starts[1]]
-    assert len(list_pages) > 3  # a block per city, one of them at least over two pages
+    assert len(list_pages) > 3  # 广州's rows after the head, then 惠州's and 清远's blocks, over pages
     for page in list_pages:
         assert "序号 推荐地市 类别 名称" in page
     listed = " ".join(list_pages)
@@ -214,17 +214,17 @@ def test_a_new_page_renumbers_without_rendering_the_other_cities(client_for, thr
         assert f"第 {number} 页，共 {len(pages)} 页" in text
 
 
-def test_the_summary_list_in_one_block_per_city_with_the_widths_of_the_whole_list(three_cities):
+def test_the_summary_list_in_blocks_of_cities_with_the_widths_of_the_whole_list(three_cities):
     from intake.exports.annex2_pdf import laid_out_summary, summary_blocks
 
     summary = annex2.province_annex2(three_cities).summary
     whole = laid_out_summary(summary)
-    blocks = summary_blocks(summary)
+    blocks = summary_blocks(summary, cities_per_block=3)  # 广州 (the first), 惠州 (10th city), 清远 (15th)
     assert [block.first for block in blocks] == [True, False, False]
     assert [{row[1][1] for row in block.table.rows} for block in blocks] == [{"广州市"}, {"惠州市"}, {"清远市"}]
     assert [row for block in blocks for row in block.table.rows] == whole.rows  # every row once, in order
     assert all(block.table.layout == whole.layout for block in blocks)
-    [one] = summary_blocks(summary, per_city=False)  # the one-piece document: the list in one table
+    [one] = summary_blocks(summary)  # the one-piece document: the list in one table
     assert one.first and one.table.rows == whole.rows
 
 
@@ -239,6 +239,17 @@ def test_parts_go_to_the_pool_largest_first(three_cities, monkeypatch):
     assert rendered == len(parts) == len(sent) and all(datas)
     sizes = [len(html) for _, html in sent]
     assert sizes == sorted(sizes, reverse=True) and "推荐名额使用情况" in sent[0][1]
+
+
+def test_parts_render_the_same_with_the_processs_shared_font_configuration(three_cities):
+    """A pool process renders its parts with one font configuration: the same bytes as each part
+    rendered with a configuration of its own, whatever was rendered before in the process."""
+    from weasyprint import HTML
+
+    document = PROVINCE_ANNEX2_PDF.describe({"campaign": three_cities.year})
+    htmls = [part.payload() for part in PROVINCE_ANNEX2_PDF.parts(document)]
+    shared = [pdfwork.render_html(html) for html in reversed(htmls)][::-1]
+    assert shared == [HTML(string=html).write_pdf() for html in htmls]
 
 
 def test_stale_then_fresh_through_the_worker(client_for, three_cities, settings):

@@ -49,7 +49,7 @@ class Annex2Pdf(Annex2Export):
         (default: those of `sheets`)."""
         return self._document(
             sheets=sheets, summary=summary, summary_head=summary is not None,
-            summary_blocks=summary_blocks(summary, per_city=False) if summary is not None else [],
+            summary_blocks=summary_blocks(summary) if summary is not None else [],
             page_numbers=page_numbers, attached=len(sheets) if attached is None else attached,
         )
 
@@ -304,14 +304,24 @@ class SummaryBlock:
                 [[[kind, str(cell)] for kind, cell in row] for row in self.table.rows]]
 
 
-def summary_blocks(summary, *, per_city=True):
-    """The 汇总's list as `SummaryBlock`s: one (the whole list in one table), or one per city with
-    nominations (the rows are in city order), each rendered on its own in an assembled document."""
+def summary_blocks(summary, *, cities_per_block=None):
+    """The 汇总's list as `SummaryBlock`s: one, the whole list in one table (`cities_per_block`
+    None); or the first city's rows, then the other cities' in blocks of `cities_per_block`
+    consecutive cities, counted over every city in order (`summary.quota_rows`, the order of the
+    rows), so that a block holds the same cities whatever the data; each rendered on its own in an
+    assembled document."""
     whole = laid_out_summary(summary)
-    if not per_city or not whole.rows:
+    if cities_per_block is None or not whole.rows:
         return [SummaryBlock(True, whole)]
     column = summary.headers.index("推荐地市")
+    position = {quota_row.city.name: index for index, quota_row in enumerate(summary.quota_rows)}
+    first_city = summary.rows[0][column]
+
+    def block_of(pair):
+        city = pair[0][column]
+        return -1 if city == first_city else position[city] // cities_per_block
+
     blocks = []
-    for _, pairs in groupby(zip(summary.rows, whole.rows, strict=True), key=lambda pair: pair[0][column]):
+    for _, pairs in groupby(zip(summary.rows, whole.rows, strict=True), key=block_of):
         blocks.append(SummaryBlock(not blocks, LaidOutTable(whole.headers, whole.layout, [cells for _, cells in pairs])))
     return blocks
