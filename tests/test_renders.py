@@ -252,6 +252,17 @@ def test_parts_render_the_same_with_the_processs_shared_font_configuration(three
     assert shared == [HTML(string=html).write_pdf() for html in htmls]
 
 
+def test_a_province_without_nominations_prints_the_summary_alone(client_for, seeded):
+    campaign = open_campaign()
+    pdf = reader(client_for("province").get(URL))
+    pages = texts(pdf)
+    code = annex2.province_annex2(campaign).summary.verification_code
+    assert [item.title for item in pdf.outline] == [SUMMARY_TITLE]
+    assert "二、推荐对象清单" in " ".join(pages) and "（无）" in " ".join(pages)
+    for number, page in enumerate(pages, start=1):
+        assert f"第 {number} 页，共 {len(pages)} 页" in page and page.count(f"校验码：{code}") >= 1
+
+
 def test_stale_then_fresh_through_the_worker(client_for, three_cities, settings):
     settings.TASKS = DATABASE_TASKS
     province = client_for("province")
