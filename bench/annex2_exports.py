@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from intake.review.services import save_slate_contact
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
@@ -57,7 +59,7 @@ def fill_full_quota():
     from django.utils import timezone
     from stdnum.cn import uscc
 
-    from intake import services
+    from intake.entry import services
     from intake.models import Campaign, Category, City, DemoMode, User
     from quotas.selectors import limit_for
     from quotas.services import copy_quota_rules
@@ -75,7 +77,7 @@ def fill_full_quota():
     serial = 0
     for city in City.objects.all():
         clerk = User.objects.get(city=city)
-        services.save_slate_contact(user=clerk, campaign=campaign, city=city, filler_name="张晓明",
+        save_slate_contact(user=clerk, campaign=campaign, city=city, filler_name="张晓明",
                                     filler_phone="020-83133359")
         for category in Category.objects.all():
             for i in range(limit_for(campaign, city, category.code)):
@@ -133,9 +135,9 @@ def run(args):
     from django.test.utils import CaptureQueriesContext
     from weasyprint import HTML
 
-    from intake import annex2
-    from intake.exports import Annex2Pdf, Annex2Xlsx
-    from intake.exports.fonts import find_cjk_font, harfbuzz_subsetting
+    from intake.annex2 import sheet as annex2
+    from intake.annex2.exports import Annex2Pdf, Annex2Xlsx
+    from intake.common.fonts import find_cjk_font, harfbuzz_subsetting
     from intake.models import Nomination, User
 
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
@@ -226,7 +228,7 @@ def incremental(args, campaign, client, alone_fn, one_piece_size):
     from django.test.utils import override_settings
     from pypdf import PdfReader
 
-    from intake import services
+    from intake.entry import services
     from intake.models import Nomination, Render, User
     from intake.renders import pool
     from intake.renders import services as renders

@@ -34,10 +34,10 @@ settings.STORAGES = {**settings.STORAGES, "staticfiles": {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+from intake.common.xlsx import SafeWorkbook  # noqa: E402
 from intake.evaluation import services  # noqa: E402
 from intake.evaluation.registry_import import HEADERS  # noqa: E402
 from intake.models import Campaign, City, RecognisedUnit, User  # noqa: E402
-from intake.xlsx import SafeWorkbook  # noqa: E402
 
 PER_CITY = int(sys.argv[1]) if len(sys.argv) > 1 else 30
 REPEAT = 7

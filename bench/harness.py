@@ -1,7 +1,7 @@
 """Run the real thing: gunicorn with production settings on loopback, logged-in HTTP sessions.
 
-Used by the scripts in `bench/` and by the tests that need real processes (tests/test_quota_under_load.py,
-tests/test_faults.py). Standard library only, so a script runs with nothing but the project's venv.
+Used by the scripts in `bench/` and by the tests that need real processes (tests/quotas/test_quota_under_load.py,
+tests/site/test_faults.py). Standard library only, so a script runs with nothing but the project's venv.
 Every server here listens on 127.0.0.1 only.
 """
 

@@ -21,6 +21,8 @@ import time
 import warnings
 from pathlib import Path
 
+from intake.campaigns.selectors import get_campaign
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
@@ -54,10 +56,9 @@ def seed():
 def pages():
     """(name, account, url): a city whose slate is still a draft (its forms are open) and a city
     whose slate is with the province."""
-    from intake import selectors
     from intake.models import Nomination, Slate, User
 
-    campaign = selectors.get_campaign()
+    campaign = get_campaign()
     draft = Slate.objects.filter(campaign=campaign, status=Slate.DRAFT).select_related("city").order_by("city__code")
     city = draft.first().city
     submitted = Slate.objects.filter(campaign=campaign, status=Slate.SUBMITTED).order_by("city__code").first().city

@@ -8,7 +8,7 @@ anything else (there must be nothing else: no 500, no "busy" timeout); exits non
 
     .venv/bin/python bench/quota_race.py [--requests 50] [--left 2] [--workers 3 --threads 2]
 
-The same race runs as a test against the test database: tests/test_quota_under_load.py.
+The same race runs as a test against the test database: tests/quotas/test_quota_under_load.py.
 """
 
 import argparse

@@ -44,8 +44,8 @@ def main():
 def read(data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from intake.uploads import UploadRejected
-    from intake.xlsx_reader import read_uploaded_workbook
+    from intake.common.uploads import UploadRejected
+    from intake.common.xlsx_reader import read_uploaded_workbook
 
     try:
         workbook = read_uploaded_workbook(SimpleUploadedFile("bench.xlsx", data))
@@ -57,7 +57,7 @@ def read(data):
 
 def run(args):
     from bench import xlsx_files as files
-    from intake import xlsx_reader as limits
+    from intake.common import xlsx_reader as limits
 
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"limits: {limits.MAX_SHEETS} sheets, {limits.MAX_ROWS} rows × {limits.MAX_COLUMNS} columns a sheet, "
@@ -106,7 +106,7 @@ def pdfs(args):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
-    from intake.uploads import MAX_PDF_OBJECTS, UploadRejected, validate_pdf
+    from intake.common.uploads import MAX_PDF_OBJECTS, UploadRejected, validate_pdf
 
     def check(data):
         try:
@@ -152,7 +152,7 @@ def imports_through_views(args):
     from stdnum.cn import uscc
 
     from bench import xlsx_files as files
-    from intake.annex2_import import MAX_NOMINATIONS
+    from intake.annex2.importer import MAX_NOMINATIONS
     from intake.evaluation.registry_import import MAX_ROWS
     from intake.models import RecognisedUnit, User
 

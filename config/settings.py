@@ -78,8 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "intake.notfound.SiteNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "intake.request_input.RefuseNulMiddleware",  # NUL in a path, query or form: 404/400 before any view
-    "intake.text.ControlCharactersMiddleware",  # other control characters: removed from posted forms
+    "intake.common.request_input.RefuseNulMiddleware",  # NUL in a path, query or form: 404/400 before any view
+    "intake.common.text.ControlCharactersMiddleware",  # other control characters: removed from posted forms
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "intake.audit.middleware.SecurityLogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

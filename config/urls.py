@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from intake import health
 from intake.accounts import views as accounts
-from intake.views import health
 
 admin.site.site_header = "服务型制造示范推荐系统 · 管理"
 admin.site.site_title = "服务型制造示范推荐系统"

@@ -21,13 +21,11 @@ from django.utils.html import format_html
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from quotas.selectors import quota_table
-
-from . import services
-from .admin_base import NoDeleteMixin, ReadOnlyAdmin, ServiceAdmin
-from .evaluation import services as evaluation_services
-from .forms import label_empty_choices
-from .models import (
+from intake.admin_base import NoDeleteMixin, ReadOnlyAdmin, ServiceAdmin
+from intake.campaigns import services as campaign_services
+from intake.common.forms import label_empty_choices
+from intake.evaluation import services as evaluation_services
+from intake.models import (
     Campaign,
     Category,
     City,
@@ -40,6 +38,7 @@ from .models import (
     UnitEvaluation,
     User,
 )
+from quotas.selectors import quota_table
 
 admin.site.disable_action("delete_selected")
 # Second factors are enrolled by their holder and reset on /users/: the admin never shows a secret.
@@ -59,7 +58,7 @@ class CityAdmin(ServiceAdmin):
     search_fields = ["name", "code", "slug"]
 
     def save_through_service(self, request, obj, form, change):
-        services.save_city(user=request.user, city=obj)
+        campaign_services.save_city(user=request.user, city=obj)
         for campaign in Campaign.objects.filter(is_open=True):
             for line in quota_table(campaign, obj):
                 if line.is_over:
@@ -80,7 +79,7 @@ class CategoryAdmin(ServiceAdmin):
         return False
 
     def save_through_service(self, request, obj, form, change):
-        services.save_reference(user=request.user, obj=obj, reason=_changed_reason(form, change))
+        campaign_services.save_reference(user=request.user, obj=obj, reason=_changed_reason(form, change))
 
 
 @admin.register(DemoMode)
@@ -89,7 +88,7 @@ class DemoModeAdmin(ServiceAdmin):
     list_editable = ["order", "is_active"]
 
     def save_through_service(self, request, obj, form, change):
-        services.save_reference(user=request.user, obj=obj, reason=_changed_reason(form, change))
+        campaign_services.save_reference(user=request.user, obj=obj, reason=_changed_reason(form, change))
 
 
 class DeadlineExtensionInline(admin.TabularInline):
@@ -130,7 +129,7 @@ class CampaignAdmin(ServiceAdmin):
         )
 
     def save_through_service(self, request, obj, form, change):
-        services.save_reference(user=request.user, obj=obj, reason=_changed_reason(form, change))
+        campaign_services.save_reference(user=request.user, obj=obj, reason=_changed_reason(form, change))
 
     def has_copy_quota_rules_permission(self, request):
         return request.user.has_perm("quotas.add_quotarule")
@@ -149,7 +148,7 @@ class CampaignAdmin(ServiceAdmin):
 
 
 class DeadlineExtensionForm(forms.ModelForm):
-    """The rules of `services.grant_extension`, checked on the form so they show beside the fields."""
+    """The rules of `grant_extension`, checked on the form so they show beside the fields."""
 
     class Meta:
         model = DeadlineExtension
@@ -164,7 +163,7 @@ class DeadlineExtensionForm(forms.ModelForm):
         campaign = data.get("campaign") or getattr(self.instance, "campaign", None)
         kind = data.get("kind") or self.instance.kind
         if campaign is not None and "deadline" not in self.errors:
-            problem = services.extension_problems(campaign, kind, data.get("deadline"), data.get("reason"))
+            problem = campaign_services.extension_problems(campaign, kind, data.get("deadline"), data.get("reason"))
             if problem is not None:
                 raise problem
         return data
@@ -189,7 +188,7 @@ class DeadlineExtensionAdmin(ServiceAdmin):
         return initial
 
     def save_through_service(self, request, obj, form, change):
-        saved = services.grant_extension(
+        saved = campaign_services.grant_extension(
             user=request.user, campaign=obj.campaign, city=obj.city, kind=obj.kind, deadline=obj.deadline,
             reason=obj.reason,
         )
@@ -218,7 +217,7 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
         super().save_model(request, obj, form, change)
 
     def save_through_service(self, request, obj, form, change):
-        services.save_account(user=request.user, account=obj, reason=_changed_reason(form, change))
+        campaign_services.save_account(user=request.user, account=obj, reason=_changed_reason(form, change))
 
 
 @admin.register(Nomination)
@@ -234,7 +233,7 @@ class SlateAdmin(ReadOnlyAdmin):
     list_display = ["city", "campaign", "status", "filler_name", "filler_phone", "updated_at"]
     list_filter = ["campaign", "status"]
     list_select_related = ["city", "campaign"]
-    # The stamped scans are sent only by the scoped view (intake/views/slate.py:slate_file), never
+    # The stamped scans are sent only by the scoped view (intake/review/views/slate.py:slate_file), never
     # by a storage URL.
     exclude = ["letter_pdf", "annex2_pdf"]
     readonly_fields = ["stamped_files"]
@@ -255,7 +254,7 @@ class SlateAdmin(ReadOnlyAdmin):
 
 @admin.register(SlateEvent)
 class SlateEventAdmin(NoDeleteMixin, admin.ModelAdmin):
-    """The slates' timeline, append-only: written by intake/review_services.py."""
+    """The slates' timeline, append-only: written by intake/review/services.py."""
 
     list_display = ["at", "slate", "kind", "actor", "note"]
     list_filter = ["kind", "slate__campaign"]

@@ -24,7 +24,7 @@ from django.http import Http404, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from .request_input import parse_int
+from intake.common.request_input import parse_int
 
 
 class NoDeleteMixin:

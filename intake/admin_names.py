@@ -4,7 +4,7 @@ no zh-hans translation, so its pages read "Axes / Access attempts". Applied once
 
 Only the app's `verbose_name` and the models' `_meta.verbose_name(_plural)` are set: migrations
 read a model's original Meta, so no migration of the package changes. A package added with admin
-pages gets its lines here (`tests/test_admin_names.py` fails until every name the admin shows is
+pages gets its lines here (`tests/campaigns/test_admin_names.py` fails until every name the admin shows is
 Chinese); names of packages that are not installed are skipped.
 """
 

@@ -7,7 +7,7 @@ from django.core.checks import Error, Tags, Warning, register
 def cjk_font_installed(app_configs=None, **kwargs):
     """Without a font that has Chinese glyphs, WeasyPrint still makes the Annex 2 PDF and the
     recommendation letter's, with every character an empty box: say so before anyone downloads one."""
-    from .exports.fonts import INSTALL_HINT, find_cjk_font, harfbuzz_subsetting
+    from intake.common.fonts import INSTALL_HINT, find_cjk_font, harfbuzz_subsetting
 
     problems = []
     if find_cjk_font() is None:
@@ -31,7 +31,7 @@ def admin_has_no_way_around_the_rules(app_configs=None, **kwargs):
     from django.contrib import admin
     from simple_history.admin import SimpleHistoryAdmin
 
-    from .admin_base import HistoryAdmin
+    from intake.admin_base import HistoryAdmin
 
     problems = []
     for model, model_admin in admin.site._registry.items():

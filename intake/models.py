@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .localtime import local_time
-from .uploads import private_upload_to
-from .validators import (
+from intake.common.localtime import local_time
+from intake.common.uploads import private_upload_to
+from intake.common.validators import (
     normalize_credit_code,
     normalize_email,
     normalize_form_no,
@@ -283,6 +283,30 @@ ENTRY_FIELDS = {
     Category.CITY: ("city_kind", *CONTACT_FIELDS),
 }
 CATEGORY_SPECIFIC_FIELDS = {"demo_mode", "service_revenue_share", "provider", "platform_launch_date", "city_kind"}
+# The Annex 2 form's columns after 序号, in its order; a category has those of them it enters (and
+# always the name: a city's is its own, with its kind). Then the two the system adds beside the form
+# so that an exported sheet can be imported again. The sheet (annex2/sheet.py) prints these and the
+# import (annex2/importer.py) requires them: `annex2_columns`, `annex2_required`.
+ANNEX2_FORM_COLUMNS = ("name", "demo_mode", "provider", "contact_name", "contact_phone", "contact_email")
+ANNEX2_EXTRA_COLUMNS = ("credit_code", "electronic_no")
+ANNEX2_TITLES = {  # None: the category's own 名称 title (企业名称, 平台名称（共享制造类）…, `Category.name_label`)
+    "name": None, "demo_mode": "示范模式", "provider": "公共服务/应用服务提供商", "contact_name": "联系人",
+    "contact_phone": "联系方式", "contact_email": "电子邮箱", "credit_code": "统一社会信用代码",
+    "electronic_no": "申报系统电子编号",
+}
+
+
+def annex2_columns(category_code):
+    """The fields of a category's Annex 2 table, after 序号."""
+    entered = ENTRY_FIELDS[category_code]
+    return tuple(name for name in ANNEX2_FORM_COLUMNS if name == "name" or name in entered)
+
+
+def annex2_required(category_code):
+    """The columns an imported table of the category must have: its form columns and, where the
+    category has one, the credit code (the entry form asks for all of them)."""
+    extra = ("credit_code",) if "credit_code" in ENTRY_FIELDS[category_code] else ()
+    return annex2_columns(category_code) + extra
 
 
 def _form_no(value):
@@ -330,7 +354,7 @@ class Nomination(models.Model):
     status = models.CharField("状态", max_length=20, choices=STATUS_CHOICES, default=ENTERED, db_index=True)
     status_reason = models.CharField("状态说明", max_length=300, blank=True)
     # The city's formal review (形式审查), the paper copies the province received and the
-    # province's own selection for the ministry: written only by `intake/review_services.py`.
+    # province's own selection for the ministry: written only by `intake/review/services.py`.
     CHECK_PASS = "pass"
     CHECK_FAIL = "fail"
     CHECK_CHOICES = [("", "未审查"), (CHECK_PASS, "通过"), (CHECK_FAIL, "不通过")]
@@ -472,14 +496,14 @@ class Slate(models.Model):
     @property
     def annex2_code(self):
         """The 校验码 of the stamped Annex 2 uploaded ("" when none was confirmed)."""
-        from .annex2 import code_of_digest
+        from intake.annex2.sheet import code_of_digest
 
         return code_of_digest(self.annex2_digest) if self.annex2_digest else ""
 
     @property
     def letter_code(self):
         """The Annex 2 校验码 the stamped letter's attachment line shows ("" when none was confirmed)."""
-        from .annex2 import code_of_digest
+        from intake.annex2.sheet import code_of_digest
 
         return code_of_digest(self.letter_digest) if self.letter_digest else ""
 
@@ -489,7 +513,7 @@ class Slate(models.Model):
 
 class SlateEvent(models.Model):
     """One step of a slate's way through the province, with who and when (append-only: rows are
-    written by `intake/review_services.py` in the transaction of the change and never edited)."""
+    written by `intake/review/services.py` in the transaction of the change and never edited)."""
 
     SUBMITTED = "submitted"
     RETURNED = "returned"
@@ -833,7 +857,7 @@ class SecurityEvent(models.Model):
 
 
 class ImportPreview(models.Model):
-    """An uploaded XLSX read and checked, waiting until its uploader confirms it (`intake/imports.py`).
+    """An uploaded XLSX read and checked, waiting until its uploader confirms it (`intake/common/imports.py`).
 
     Not part of the record: only the cells read wait here (never the file), for one user and one
     kind of import, under a token the confirm form sends back, until they are confirmed, replaced

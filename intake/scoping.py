@@ -5,12 +5,14 @@ other cities reveal nothing. The province and admins read every city. Only a cit
 enter its nominations.
 """
 
-from django.core.exceptions import PermissionDenied
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import City, Nomination, RecognisedUnit
-from .selectors import slate_for
+from intake.models import City, Nomination, RecognisedUnit
+from intake.review.selectors import slate_for
 
 
 class OutOfScope(Http404):
@@ -66,16 +68,6 @@ def get_nomination_for_user(user, pk):
     return _get_in_scope(nominations_for(user), pk, "没有找到该推荐对象。")
 
 
-def may_enter(user, city):
-    return user.is_city_staff and user.city_id == city.pk
-
-
-def ensure_may_enter(user, city):
-    if not may_enter(user, city):
-        raise PermissionDenied("只有本市工业和信息化局的账号可以录入和修改本市的推荐对象。")
-
-
-
 # --- Slate review ---------------------------------------------------------------------------------
 
 
@@ -88,14 +80,8 @@ def get_slate_for_user(user, campaign, code=None):
     return slate_for(campaign, city)
 
 
-def may_review(user):
-    """The provincial reviewer (and superusers) accepts, returns, rejects and selects."""
-    return user.is_superuser or user.role == user.PROVINCE
 
 
-def ensure_may_review(user):
-    if not may_review(user):
-        raise PermissionDenied("只有省工业和信息化厅的审核账号可以审核地市推荐材料。")
 
 
 # --- Evaluation of batches 1–4 --------------------------------------------------------------------
@@ -114,20 +100,59 @@ def get_unit_for_user(user, pk):
     return _get_in_scope(units_for(user), pk, "没有找到该示范单位。")
 
 
-def may_report_evaluation(user, unit):
-    return may_enter(user, unit.city)
+# --- Who may do what, and why not ------------------------------------------------------------------
 
 
-def ensure_may_report_evaluation(user, unit):
-    if not may_report_evaluation(user, unit):
-        raise PermissionDenied("只有本市工业和信息化局的账号可以填写本市示范单位的评估评价情况。")
+@dataclass(frozen=True)
+class Permission:
+    """An answer that carries its reason: `if has_permission(...)` reads as a yes or no, and a no
+    says why (the 403 page and the pages' banners print `reason`)."""
+
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self):
+        return self.allowed
 
 
-def may_oversee_evaluation(user):
-    """Keep the registry, extend deadlines, export: the province and admins."""
-    return user.sees_all_cities
+def _city_staff(user, city):
+    """A city bureau's account; of `city` itself when one is given."""
+    return user.is_city_staff and (city is None or user.city_id == city.pk)
 
 
-def ensure_may_oversee_evaluation(user):
-    if not may_oversee_evaluation(user):
-        raise PermissionDenied("该功能仅限省工业和信息化厅和系统管理员使用。")
+# action: (who may, what anyone else is told). `obj` is what the action is on, when it is on something.
+RULES = {
+    "enter": (_city_staff, "只有本市工业和信息化局的账号可以录入、修改和导入本市的推荐对象。"),
+    "keep_slate": (_city_staff, "只有地市工信局账号可以办理本市的推荐函；省厅请在“审核”页面查看。"),
+    "review": (lambda user, _obj: user.is_superuser or user.role == user.PROVINCE,
+               "只有省工业和信息化厅的审核账号可以审核地市推荐材料。"),
+    "report_evaluation": (lambda user, unit: _city_staff(user, unit.city),
+                          "只有本市工业和信息化局的账号可以填写本市示范单位的评估评价情况。"),
+    "oversee_evaluation": (lambda user, _obj: user.sees_all_cities, "该功能仅限省工业和信息化厅和系统管理员使用。"),
+}
+
+
+def has_permission(action, user, obj=None, *, raise_exception=False):
+    """May `user` take `action` (a key of `RULES`) on `obj`? A `Permission`; with
+    `raise_exception`, a no is raised as PermissionDenied carrying its reason."""
+    rule, reason = RULES[action]
+    answer = Permission(True) if user.is_authenticated and rule(user, obj) else Permission(False, reason)
+    if raise_exception and not answer:
+        raise PermissionDenied(answer.reason)
+    return answer
+
+
+def entry_closed_reason(campaign, city, category=None, **read):
+    """Why the city cannot write now (a new nomination of `category`, when given, also needs a free
+    place), in the words of the refusal every write gives, or None. `read`: the city's `deadline`
+    and `slate` when the page has them."""
+    from intake.entry.services import ensure_entry_open  # the write's own check (it imports this module)
+    from quotas.services import ensure_room
+
+    try:
+        ensure_entry_open(campaign, city, **read)
+        if category is not None:
+            ensure_room(campaign, city, category)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None

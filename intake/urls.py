@@ -1,6 +1,11 @@
 from django.urls import include, path
 
-from .views import evaluation, exports, imports, nominations, renders, review, slate
+from intake.annex2.views import exports, imports
+from intake.entry import views as nominations
+from intake.evaluation import views as evaluation
+from intake.renders import views as renders
+from intake.review.views import province as review
+from intake.review.views import slate
 
 urlpatterns = [
     path("", nominations.home, name="home"),

@@ -1,9 +1,8 @@
 from django.contrib import admin
 
 from intake.admin_base import ServiceAdmin
-
-from . import services
-from .models import QuotaRule
+from quotas import services
+from quotas.models import QuotaRule
 
 
 @admin.register(QuotaRule)

@@ -1,53 +1,21 @@
-"""Serialise the "count, then write" of a capacity check (after pretix's `lock_objects`).
+"""A city's quota lock: every write that counts a city's nominations, or changes what it may
+count (a quota rule, its 示范城市 tier, its deadline, its slate's state), holds it until the
+transaction ends, so the count it checked is still the count when it commits."""
 
-PostgreSQL: transaction-scoped advisory locks on stable keys, taken in sorted order so two
-writers never wait on each other crosswise, under a lock timeout so a stuck writer turns into a
-clear "try again" instead of a hanging page. SQLite: the settings open every transaction with
-BEGIN IMMEDIATE, which already holds the database's single write lock. Other databases fall back
-to `select_for_update` on the rows given.
-"""
-
-import hashlib
-
-from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection
-
-LOCK_TIMEOUT_MS = 5000
-
-
-class LockBusy(ValidationError):
-    pass
-
-
-def advisory_key(*parts):
-    """A signed 64-bit key, stable across processes and restarts (unlike hash())."""
-    digest = hashlib.blake2b(":".join(str(p) for p in parts).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+from intake.common.locking import lock_objects
 
 
 def city_key(campaign, city):
-    """The key of one city's quota lock in one campaign (`intake.services.lock_city`): every write
-    that counts or changes what the city may count takes it."""
+    """The key of one city's quota lock in one campaign."""
     return ("intake.city", campaign.pk, city.pk)
 
 
-def lock_objects(keys, *, rows=()):
-    """Lock `keys` (tuples naming what is counted) until the surrounding transaction ends.
+def lock_city(campaign, city):
+    """Hold the city's quota lock for `campaign` until the transaction ends."""
+    lock_objects([city_key(campaign, city)], rows=[city])
 
-    Must run inside `transaction.atomic()`. `rows` are model instances to lock with
-    `select_for_update` where no advisory locks exist.
-    """
-    if not connection.in_atomic_block:
-        raise RuntimeError("lock_objects() must be called inside transaction.atomic()")
-    vendor = connection.vendor
-    try:
-        if vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = %s", [f"{LOCK_TIMEOUT_MS}ms"])
-                for key in sorted(advisory_key(*k) for k in keys):
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-        elif vendor != "sqlite":
-            for row in sorted(rows, key=lambda r: (r._meta.label, r.pk)):
-                type(row).objects.select_for_update().filter(pk=row.pk).first()
-    except OperationalError as exc:
-        raise LockBusy("系统正忙（其他用户正在提交同一地市的数据），请稍候几秒后重新提交。") from exc
+
+def lock_cities(campaigns, cities):
+    """Hold the quota locks of every city of `cities` in every campaign of `campaigns`."""
+    cities = list(cities)
+    lock_objects({city_key(campaign, city) for campaign in campaigns for city in cities}, rows=cities)

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from intake.models import Category, City, Nomination
-
-from .models import QuotaRule
+from quotas.models import QuotaRule
 
 CITY_CATEGORY_CAP = 1  # the city category is the city itself: once at most, whatever a rule says
 

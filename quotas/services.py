@@ -1,11 +1,11 @@
-"""The quota rule, enforced: called with the city's lock held (see intake.services)."""
+"""The quota rule, enforced: called with the city's lock held (see intake.entry.services)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from . import selectors
-from .locking import city_key, lock_objects
-from .models import QuotaRule
+from quotas import selectors
+from quotas.locking import lock_cities
+from quotas.models import QuotaRule
 
 
 class QuotaExceeded(ValidationError):
@@ -69,8 +69,8 @@ def save_quota_rule(*, user, rule, reason=""):
     """Add or change a quota rule (admins). Under the lock of every city the rule (old or new)
     decides, and the province's for its own limits, so no entry counts against a limit that is
     being changed; validated, and in the history under `user`."""
-    from intake.history import save_with_history
-    from intake.review_services import lock_province
+    from intake.common.history import save_with_history
+    from intake.review.services import lock_province
 
     if not (user.is_superuser or user.role == user.ADMIN):
         raise PermissionDenied("只有系统管理员可以修改推荐名额规则。")
@@ -80,7 +80,7 @@ def save_quota_rule(*, user, rule, reason=""):
         if rule.pk is not None:
             before = QuotaRule.objects.select_related("city").filter(pk=rule.pk).first()
             ruled += _cities_ruled(before) if before is not None else []
-        lock_objects({city_key(rule.campaign, city) for city in ruled}, rows=ruled)
+        lock_cities([rule.campaign], ruled)
         if rule.scope == QuotaRule.PROVINCE:
             lock_province(rule.campaign)
         return save_with_history(rule, user, reason)
@@ -88,7 +88,7 @@ def save_quota_rule(*, user, rule, reason=""):
 
 def ensure_province_room(campaign, category):
     """Refuse one more nomination in the province's own selection beyond its rule (call it with
-    the province lock held, see intake.review_services.lock_province)."""
+    the province lock held, see intake.review.services.lock_province)."""
     allowed = selectors.province_limit(selectors.rules_for(campaign), category.code)
     if allowed is None:
         return

@@ -7,9 +7,10 @@ from urllib.parse import quote
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from intake import services
+from intake.common.xlsx import SafeWorkbook
+from intake.entry import services
 from intake.models import Nomination
-from intake.xlsx import SafeWorkbook
+from intake.review.services import save_slate_contact
 from tests.factories import city, nominate, open_campaign, user
 
 FORMULA_NAMES = ["=SUM(A1:A9)", "+86某科技公司", "-1+2工厂", "@cmd服务平台"]
@@ -29,7 +30,7 @@ def fill_qingyuan():
     }
     services.withdraw_nomination(rows["withdrawn"], user=user("qingyuan"), reason="测试")
     Nomination.objects.filter(pk=rows["rejected"].pk).update(status=Nomination.REJECTED)
-    services.save_slate_contact(user=user("qingyuan"), campaign=campaign, city=city("qingyuan"),
+    save_slate_contact(user=user("qingyuan"), campaign=campaign, city=city("qingyuan"),
                                 filler_name="李四", filler_phone="0763-3361234")
     return rows
 

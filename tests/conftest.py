@@ -27,17 +27,17 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHER
     # The identification controls stay out of the way of tests about something else (they log in
     # with force_login, which gives no second factor): each control's own tests turn it on
-    # (tests/test_two_factor.py, test_passwords.py, test_captcha_lockout.py, test_sessions.py).
+    # (tests/accounts/test_two_factor.py, test_passwords.py, test_captcha_lockout.py, test_sessions.py).
     settings.REQUIRE_2FA_ROLES = []
     settings.PASSWORD_MAX_AGE_DAYS = 0
     settings.CAPTCHA_AFTER_FAILURES = 10_000
     settings.PROXY_COUNT = 0
     # Renders run inside the request (no worker needed); the tests of the worker itself switch to
-    # the database backend (tests/test_renders.py).
+    # the database backend (tests/renders/test_renders.py).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                   "QUEUES": ["default", "renders"]}}
     settings.RENDER_NICE = 0  # the worker run inside a test leaves the test process's priority alone
-    # Exports cached by one test must not answer another's (intake/exports/base.py:render_cached).
+    # Exports cached by one test must not answer another's (intake/annex2/exports/base.py:render_cached).
     from django.core.cache import cache
 
     cache.clear()

@@ -4,8 +4,9 @@ import itertools
 
 from stdnum.cn import uscc
 
-from intake import services
+from intake.entry import services
 from intake.models import Campaign, Category, City, DemoMode, User
+from intake.review.services import save_slate_contact
 
 _serial = itertools.count(1)
 
@@ -113,7 +114,7 @@ PASS_REVIEW = {"check_authenticity": "pass", "check_accuracy": "pass", "check_co
 
 def review(nomination, **overrides):
     """The city's formal review through the service; passes, paper number = electronic number."""
-    from intake import review_services
+    from intake.review import services as review_services
 
     fields = {**PASS_REVIEW, "paper_no": nomination.electronic_no, **overrides}
     return review_services.save_formal_review(nomination, user=user(nomination.city.slug), **fields)
@@ -121,7 +122,7 @@ def review(nomination, **overrides):
 
 def annex2_code(username, campaign=None):
     """The 校验码 the city's Annex 2 prints now (what a clerk types from the stamped paper)."""
-    from intake import annex2
+    from intake.annex2 import sheet as annex2
 
     return annex2.verification_code(annex2.city_sheet(campaign or open_campaign(), user(username).city))
 
@@ -129,7 +130,7 @@ def annex2_code(username, campaign=None):
 def upload_stamped(username, field, campaign=None, code=None):
     """A stamped scan through the service (the Annex 2, or the letter that lists it), confirmed with
     the current data's 校验码 unless `code`."""
-    from intake import review_services
+    from intake.review import services as review_services
 
     clerk = user(username)
     campaign = campaign or open_campaign()
@@ -143,12 +144,12 @@ def ready_slate(username, campaign=None, *, uploads=("letter_pdf", "annex2_pdf")
     """Everything a submission needs: 填报人, the stamped PDFs (the Annex 2 of the data as it is
     now), each counted nomination reviewed."""
     from intake.models import Nomination
-    from intake.selectors import slate_for
+    from intake.review.selectors import slate_for
 
     clerk = user(username)
     campaign = campaign or open_campaign()
     if filler:
-        services.save_slate_contact(user=clerk, campaign=campaign, city=clerk.city, filler_name="李四",
+        save_slate_contact(user=clerk, campaign=campaign, city=clerk.city, filler_name="李四",
                                     filler_phone="0763-3361234")
     for field in uploads:
         upload_stamped(username, field, campaign)
@@ -158,7 +159,7 @@ def ready_slate(username, campaign=None, *, uploads=("letter_pdf", "annex2_pdf")
 
 
 def submit(username, campaign=None):
-    from intake import review_services
+    from intake.review import services as review_services
 
     clerk = user(username)
     return review_services.submit_slate(user=clerk, campaign=campaign or open_campaign(), city=clerk.city)
@@ -166,7 +167,7 @@ def submit(username, campaign=None):
 
 def accepted(username, campaign=None):
     """Ready, submitted and accepted by the province."""
-    from intake import review_services
+    from intake.review import services as review_services
 
     campaign = campaign or open_campaign()
     ready_slate(username, campaign)

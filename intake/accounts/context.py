@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 
-from .login import NOTICE_KEY
+from intake.accounts.login import NOTICE_KEY
 
 
 def account_controls(request):

@@ -7,9 +7,9 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
 
-from ..forms import label_empty_choices
-from ..models import City, User
-from .addresses import USERNAME_MAX
+from intake.accounts.addresses import USERNAME_MAX
+from intake.common.forms import label_empty_choices
+from intake.models import City, User
 
 
 def _captcha_field():
@@ -39,7 +39,7 @@ class LoginForm(auth_forms.AuthenticationForm):
             self.ask_captcha_if_needed()
 
     def ask_captcha_if_needed(self):
-        from .login import captcha_needed
+        from intake.accounts.login import captcha_needed
 
         username = self.data.get("username") or ""
         if not self.needs_captcha and username and captcha_needed(username):

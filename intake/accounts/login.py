@@ -15,8 +15,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django_otp import login as otp_login
 
-from ..audit.log import record
-from .addresses import clean_username
+from intake.accounts.addresses import clean_username
+from intake.audit.log import record
 
 PENDING_KEY = "pending_login"
 PENDING_SECONDS = 300
@@ -73,7 +73,7 @@ def drop_pending(request):
 
 def login_notice(user):
     """When and from where the account last logged in, and the failed attempts since."""
-    from ..models import SecurityEvent
+    from intake.models import SecurityEvent
 
     previous = SecurityEvent.objects.filter(user=user, kind=SecurityEvent.LOGIN).order_by("-at", "-pk").first()
     failures = SecurityEvent.objects.filter(
@@ -100,6 +100,6 @@ def complete_login(request, user, device=None):
 
 
 def recovery_used(request, user, left):
-    from ..models import SecurityEvent
+    from intake.models import SecurityEvent
 
     record(SecurityEvent.RECOVERY_USED, request=request, user=user, detail=f"剩余恢复码 {left} 个")

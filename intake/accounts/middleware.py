@@ -18,8 +18,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import SecurityEvent
-from . import passwords, twofactor
+from intake.accounts import passwords, twofactor
+from intake.models import SecurityEvent
 
 ACTIVITY_KEY = "last_activity"
 WRITE_EVERY = 60  # seconds

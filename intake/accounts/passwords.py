@@ -75,7 +75,7 @@ class PasswordHistoryValidator:
         self.last = last
 
     def recent_hashes(self, user):
-        from ..models import PasswordHistory
+        from intake.models import PasswordHistory
 
         hashes = list(PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[: self.last])
         if user.password and user.password not in hashes:
@@ -92,7 +92,7 @@ class PasswordHistoryValidator:
             )
 
     def password_changed(self, password, user=None):
-        from ..models import PasswordHistory
+        from intake.models import PasswordHistory
 
         if user is not None and user.pk is not None:
             PasswordHistory.objects.create(user=user, password=user.password)

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 
-from ..audit.log import record
-from ..models import SecurityEvent, User
-from . import passwords, twofactor
+from intake.accounts import passwords, twofactor
+from intake.audit.log import record
+from intake.models import SecurityEvent, User
 
 PROVINCE_GROUP = "省级审核"  # the admin's read-only views for the province (seed_demo)
 

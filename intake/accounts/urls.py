@@ -2,7 +2,7 @@ from captcha import views as captcha_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 
-from . import views
+from intake.accounts import views
 
 urlpatterns = [
     path("accounts/login/", views.login_view, name="login"),

@@ -16,12 +16,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from ..audit.log import record
-from ..models import SecurityEvent, User
-from . import login as steps
-from . import passwords, services, twofactor
-from .forms import AccountCreateForm, LoginForm, PasswordChangeForm, SecondFactorForm, TwoFactorSetupForm
-from .middleware import idle_remaining, touch
+from intake.accounts import login as steps
+from intake.accounts import passwords, services, twofactor
+from intake.accounts.forms import (
+    AccountCreateForm,
+    LoginForm,
+    PasswordChangeForm,
+    SecondFactorForm,
+    TwoFactorSetupForm,
+)
+from intake.accounts.middleware import idle_remaining, touch
+from intake.audit.log import record
+from intake.models import SecurityEvent, User
 
 # --- Login -------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 Why a backup taken from a running system is consistent: the database is copied first, as one
 snapshot (pg_dump reads in a single repeatable-read transaction; SQLite's online backup API
 copies every page in one step), and the upload folder after it. An upload is stored under a new
-generated name before the row that names it commits (`intake/uploads.py`), and a stored file is
+generated name before the row that names it commits (`intake/common/uploads.py`), and a stored file is
 never overwritten or deleted afterwards (replaced files stay, nothing is deleted), so every file
 a row of the snapshot names already exists, unchanged, when the folder is copied. Files written
 after the snapshot are extra and harmless. The restore checks that every file the restored rows

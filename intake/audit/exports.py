@@ -1,11 +1,22 @@
 """The security log as XLSX, through SafeWorkbook (no cell can become a formula)."""
 
 
-from ..localtime import local_time
-from ..xlsx import SafeWorkbook
+from django.utils import timezone
+
+from intake.common.exports import XlsxExporter
+from intake.common.localtime import local_time
+from intake.common.xlsx import SafeWorkbook
 
 EXPORT_MAX_ROWS = 50_000
 COLUMNS = ["时间", "账号", "角色", "来源地址", "事件", "对象", "涉及地市", "结果", "说明"]
+
+
+class SecurityLogExport(XlsxExporter):
+    identifier = "security_log"
+    verbose_name = "安全审计日志"
+
+    def render(self, events):
+        return f"{self.verbose_name}_{timezone.localdate():%Y%m%d}.xlsx", self.mimetype, security_log_xlsx(events)
 
 
 def security_log_xlsx(events):

@@ -6,8 +6,8 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from ..models import City, SecurityEvent
-from .selectors import history_models
+from intake.audit.selectors import history_models
+from intake.models import City, SecurityEvent
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "required": False}
 

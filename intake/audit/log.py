@@ -10,7 +10,7 @@ from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 
-from ..accounts.addresses import clean_username, client_address
+from intake.accounts.addresses import clean_username, client_address
 
 current_request = ContextVar("current_request", default=None)
 
@@ -22,7 +22,7 @@ def _text(value, limit):
 def record(kind, *, request=None, user=None, username=None, target="", city=None, outcome=None, detail=""):
     """Append one entry. `user` defaults to the request's; `username` to the user's (give it for
     a failed login: the name that was tried)."""
-    from ..models import SecurityEvent, User
+    from intake.models import SecurityEvent, User
 
     request = request if request is not None else current_request.get()
     if user is None and request is not None:

@@ -10,9 +10,9 @@ from urllib.parse import unquote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 
-from ..models import Campaign, City, SecurityEvent
-from ..scoping import OutOfScope
-from .log import current_request, record
+from intake.audit.log import current_request, record
+from intake.models import Campaign, City, SecurityEvent
+from intake.scoping import OutOfScope
 
 FILENAME_STAR = re.compile(r"filename\*\s*=\s*[\w-]+''([^;]+)", re.I)
 FILENAME = re.compile(r'filename\s*=\s*"?([^";]+)"?', re.I)

@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import SecurityEvent
-from .log import record
+from intake.audit.log import record
+from intake.models import SecurityEvent
 
 
 @transaction.atomic

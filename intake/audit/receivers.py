@@ -7,8 +7,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from ..models import SecurityEvent
-from .log import record
+from intake.audit.log import record
+from intake.models import SecurityEvent
 
 
 @receiver(user_logged_in, dispatch_uid="security_log_login")

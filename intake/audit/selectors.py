@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from ..models import SecurityEvent
+from intake.models import SecurityEvent
 
 HISTORY_LIMIT = 200
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from intake.audit import views
 
 urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),

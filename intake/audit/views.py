@@ -3,16 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from ..xlsx import XLSX_MIMETYPE
-from . import selectors
-from .exports import EXPORT_MAX_ROWS, security_log_xlsx
-from .forms import AuditFilterForm, HistoryFilterForm
+from intake.audit import selectors
+from intake.audit.exports import EXPORT_MAX_ROWS, SecurityLogExport
+from intake.audit.forms import AuditFilterForm, HistoryFilterForm
+from intake.common.exports import attachment
 
 
 def ensure_auditor(user):
@@ -38,10 +35,8 @@ def audit_export(request):
     if events[EXPORT_MAX_ROWS:EXPORT_MAX_ROWS + 1].exists():
         messages.error(request, f"符合条件的记录超过 {EXPORT_MAX_ROWS} 条，请缩小日期范围后分批导出。")
         return redirect(f"/audit/?{request.GET.urlencode()}")
-    response = HttpResponse(security_log_xlsx(events), content_type=XLSX_MIMETYPE)
-    name = f"安全审计日志_{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    return response
+    export = SecurityLogExport()
+    return attachment(*export.render(events), fallback=export.ascii_filename())
 
 
 @require_safe

@@ -1,16 +1,16 @@
-"""Exports of the evaluation (pretix style: one small class per file, `render()` → filename,
-mimetype, bytes)."""
+"""Exports of the evaluation, behind the exporter interface (`intake/common/exports.py`)."""
 
 from django.utils import timezone
 
-from ..localtime import local_time
-from ..models import City, RecognisedUnit
-from ..xlsx import XLSX_MIMETYPE, SafeWorkbook
-from . import selectors
-from .registry_import import HEADERS
+from intake.common.exports import XlsxExporter
+from intake.common.localtime import local_time
+from intake.common.xlsx import SafeWorkbook
+from intake.evaluation import selectors
+from intake.evaluation.registry_import import HEADERS, template_workbook
+from intake.models import City, RecognisedUnit
 
 
-class RegistryExport:
+class RegistryExport(XlsxExporter):
     """The whole registry with each unit's state in `campaign`, and the progress per city.
 
     The first columns are the import's, so the file can be edited and imported again."""
@@ -53,7 +53,10 @@ class RegistryExport:
         sheet.freeze_panes = "A2"
         self._progress_sheet(wb.create_sheet("各地市进度"), units)
         filename = f"{self.verbose_name}-{self.campaign.year}-{timezone.localdate(self.now):%Y%m%d}.xlsx"
-        return filename, XLSX_MIMETYPE, wb.to_bytes()
+        return filename, self.mimetype, wb.to_bytes()
+
+    def ascii_filename(self):
+        return f"{self.identifier}_{self.campaign.year}.xlsx"
 
     def _progress_sheet(self, sheet, units):
         sheet.append(["地市", *[label for _key, label in selectors.STANDINGS], "合计", "网上填报截止", "书面说明截止"])
@@ -67,3 +70,13 @@ class RegistryExport:
     def _who(evaluation):
         user = evaluation.updated_by if evaluation.updated_by_id else None
         return (user.get_full_name() or user.username) if user else ""
+
+
+class RegistryImportTemplate(XlsxExporter):
+    """An empty registry list with the import's columns, to fill in and import."""
+
+    identifier = "evaluation_import_template"
+    verbose_name = "前四批示范单位名单（导入模板）"
+
+    def render(self):
+        return f"{self.verbose_name}.xlsx", self.mimetype, template_workbook().to_bytes()

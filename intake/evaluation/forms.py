@@ -3,9 +3,9 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from ..forms import EMPTY_CHOICE, CreditCodeField, label_empty_choices
-from ..models import MINISTRY_PLATFORM, City, DeadlineExtension, RecognisedUnit, UnitEvaluation
-from ..request_input import IdChoiceField
+from intake.common.forms import EMPTY_CHOICE, CreditCodeField, label_empty_choices
+from intake.common.request_input import IdChoiceField
+from intake.models import MINISTRY_PLATFORM, City, DeadlineExtension, RecognisedUnit, UnitEvaluation
 
 
 def _helper(form):

@@ -1,5 +1,5 @@
 """Import of the registry of recognised units from an XLSX, through the import pipeline of
-`intake/imports.py`: preview with per-row problems, then all or nothing.
+`intake/common/imports.py`: preview with per-row problems, then all or nothing.
 
 `RegistryImporter.read(workbook)`: cells → rows and their problems (no database but the city
 list); `check(preview)`: problems and actions that depend on the database; `apply(preview,
@@ -13,12 +13,18 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from ..imports import ImportRefused, Preview, excerpt
-from ..models import BATCH_CHOICES, City, ImportPreview, RecognisedUnit
-from ..scoping import ensure_may_oversee_evaluation
-from ..validators import SHENZHEN_REASON, fold_width, names_shenzhen, normalize_credit_code, validate_credit_code
-from ..xlsx import SafeWorkbook
-from . import services
+from intake.common.imports import ImportRefused, Preview, excerpt
+from intake.common.validators import (
+    SHENZHEN_REASON,
+    fold_width,
+    names_shenzhen,
+    normalize_credit_code,
+    validate_credit_code,
+)
+from intake.common.xlsx import SafeWorkbook
+from intake.evaluation import services
+from intake.models import BATCH_CHOICES, City, ImportPreview, RecognisedUnit
+from intake.scoping import has_permission
 
 
 @dataclass
@@ -215,7 +221,7 @@ class RegistryImporter:
     # -- apply: check again (the registry may have changed since the preview), then the writes,
     # through the same service as a single edit; any problem raises ImportRefused, nothing written
     def apply(self, preview, *, user):
-        ensure_may_oversee_evaluation(user)
+        has_permission("oversee_evaluation", user, raise_exception=True)
         for row in preview.rows:
             row.problems, row.action, row.target = [], "", None
         try:

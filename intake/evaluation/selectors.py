@@ -7,8 +7,8 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Category, DeadlineExtension, RecognisedUnit, UnitEvaluation
-from ..selectors import deadlines_for
+from intake.campaigns.selectors import deadlines_for
+from intake.models import Category, DeadlineExtension, RecognisedUnit, UnitEvaluation
 
 DONE = "done"
 EXPLAINED = "explained"

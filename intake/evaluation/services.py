@@ -7,15 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from quotas.locking import lock_objects
-
-from ..history import save_with_history
-from ..localtime import local_time
-from ..models import MINISTRY_PLATFORM, DeadlineExtension, RecognisedUnit, UnitEvaluation
-from ..scoping import ensure_may_oversee_evaluation, ensure_may_report_evaluation
-from ..services import grant_extension
-from ..uploads import UploadRejected, stored_pdf, validate_pdf
-from . import selectors
+from intake.campaigns.services import grant_extension
+from intake.common.history import save_with_history
+from intake.common.localtime import local_time
+from intake.common.locking import lock_objects
+from intake.common.uploads import UploadRejected, stored_pdf, validate_pdf
+from intake.evaluation import selectors
+from intake.models import MINISTRY_PLATFORM, DeadlineExtension, RecognisedUnit, UnitEvaluation
+from intake.scoping import has_permission
 
 EVALUATION_KINDS = (DeadlineExtension.EVALUATION_ONLINE, DeadlineExtension.EVALUATION_EXPLANATION)
 REGISTRY_FIELDS = ("name", "credit_code", "kind", "batch", "city", "is_active")
@@ -52,7 +51,7 @@ def set_evaluation_state(*, user, campaign, unit, state, filed_on=None, unable_r
     """Record where `unit` stands: 未填报, 已在线填报 on `filed_on`, or 无法填报 for `unable_reason`
     with the written explanation (a PDF; a new upload replaces the shown one, the old file and
     every earlier state stay in the history)."""
-    ensure_may_report_evaluation(user, unit)
+    has_permission("report_evaluation", user, unit, raise_exception=True)
     if state not in dict(UnitEvaluation.STATE_CHOICES):
         raise ValidationError({"state": "请选择填报状态。"})
     if not unit.is_active or not unit.is_evaluated:
@@ -124,7 +123,7 @@ def _change_reason(evaluation):
 
 def save_unit(*, user, unit=None, reason="", **fields):
     """Add a unit to the registry or change one (deactivate with is_active=False; never delete)."""
-    ensure_may_oversee_evaluation(user)
+    has_permission("oversee_evaluation", user, raise_exception=True)
     unit = unit or RecognisedUnit()
     for name, value in fields.items():
         if name not in REGISTRY_FIELDS:
@@ -135,8 +134,8 @@ def save_unit(*, user, unit=None, reason="", **fields):
 
 def extend_evaluation_deadline(*, user, campaign, city, kind, deadline, reason):
     """Give `city` a later evaluation deadline of `kind` (online / explanation), or move its
-    extension (`intake.services.grant_extension` applies the rules and writes the history)."""
-    ensure_may_oversee_evaluation(user)
+    extension (`intake.campaigns.services.grant_extension` applies the rules and writes the history)."""
+    has_permission("oversee_evaluation", user, raise_exception=True)
     if kind not in EVALUATION_KINDS:
         raise ValidationError({"kind": "请选择要延期的截止类型：网上填报或书面说明。"})
     return grant_extension(user=user, campaign=campaign, city=city, kind=kind, deadline=deadline, reason=reason)

@@ -2,27 +2,30 @@
 
 `content` builds a `Letter` (plain text, with a `digest()`); two renderers set it, one content for
 both: `docx.render_docx` (python-docx, for WPS or Word) and `pdf.render_pdf` (WeasyPrint). Exports
-follow the interface of `intake/exports/base.py`: `render(letter) -> (filename, mimetype, bytes)`.
+follow the interface of `intake/common/exports.py`: `render(letter) -> (filename, mimetype, bytes)`.
 
     from intake.letters import EXPORTS, content
     filename, mimetype, data = EXPORTS["pdf"]().render(content.city_letter(campaign, city))
 """
 
-from . import content, docx, pdf
+from intake.common.exports import Exporter
+from intake.letters import content, docx, pdf
 
 
-class LetterExport:
-    extension = ""
-    mimetype = ""
-
+class LetterExport(Exporter):
     def render(self, letter, *, filename=None):
         return filename or letter.filename(self.extension), self.mimetype, self.render_bytes(letter)
+
+    def ascii_filename(self, letter):
+        return letter.ascii_filename(self.extension)
 
     def render_bytes(self, letter):
         raise NotImplementedError
 
 
 class LetterDocx(LetterExport):
+    identifier = "letter_docx"
+    verbose_name = "推荐函（Word）"
     extension = "docx"
     mimetype = docx.MIMETYPE
 
@@ -31,6 +34,8 @@ class LetterDocx(LetterExport):
 
 
 class LetterPdf(LetterExport):
+    identifier = "letter_pdf"
+    verbose_name = "推荐函（PDF）"
     extension = "pdf"
     mimetype = pdf.MIMETYPE
 

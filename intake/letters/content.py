@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 
 from django.utils import timezone
 
-from .. import annex2
+from intake.annex2 import sheet as annex2
 
 PROVINCE = annex2.PROVINCE_RECOMMENDER  # 广东省工业和信息化厅
 MINISTRY_OFFICE = "工业和信息化部办公厅"
@@ -155,7 +155,7 @@ def _recommends(year, groups):
 
 def city_letter(campaign, city, *, slate=None, day=None):
     """The city bureau's letter to the department, listing the nominees of its Annex 2."""
-    from ..selectors import slate_for
+    from intake.review.selectors import slate_for
 
     slate = slate or slate_for(campaign, city)
     sheet = annex2.city_sheet(campaign, city, slate=slate)
@@ -186,7 +186,7 @@ def city_letter(campaign, city, *, slate=None, day=None):
 
 def province_letter(campaign, *, day=None):
     """The department's letter to the ministry's general office, listing its own selection."""
-    from ..review_selectors import province_contact, province_selection_sheet
+    from intake.review.selectors import province_contact, province_selection_sheet
 
     contact = province_contact(campaign)
     sheet = province_selection_sheet(campaign, contact=contact)

@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..exports.fonts import DOCX_BODY_FONT, DOCX_TITLE_FONT
+from intake.common.fonts import DOCX_BODY_FONT, DOCX_TITLE_FONT
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LATIN_FONT = "Times New Roman"

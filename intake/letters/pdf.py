@@ -13,9 +13,9 @@ from importlib.metadata import version
 from django.template.loader import get_template, render_to_string
 from django.utils.html import format_html
 
-from ..exports.annex2_pdf import CjkFontMissing
-from ..exports.fonts import INSTALL_HINT, letter_fonts
-from .docx import text_width_pt
+from intake.annex2.exports.pdf import CjkFontMissing
+from intake.common.fonts import INSTALL_HINT, letter_fonts
+from intake.letters.docx import text_width_pt
 
 TEMPLATE = "intake/letters/letter.html"
 MIMETYPE = "application/pdf"

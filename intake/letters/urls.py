@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from intake.letters import views
 
 urlpatterns = [
     path("letters/recommendation.docx", views.recommendation, {"extension": "docx"}, name="recommendation_letter_docx"),

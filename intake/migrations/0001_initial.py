@@ -4,7 +4,7 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import intake.validators
+import intake.common.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -203,11 +203,11 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('credit_code', models.CharField(blank=True, db_index=True, max_length=18, validators=[intake.validators.validate_credit_code], verbose_name='统一社会信用代码')),
+                ('credit_code', models.CharField(blank=True, db_index=True, max_length=18, validators=[intake.common.validators.validate_credit_code], verbose_name='统一社会信用代码')),
                 ('provider', models.CharField(blank=True, max_length=200, verbose_name='公共服务/应用服务提供商')),
                 ('city_kind', models.CharField(blank=True, choices=[('industrial_design', '工业设计特色类'), ('other', '其他类')], max_length=20, verbose_name='示范城市类别')),
                 ('contact_name', models.CharField(max_length=50, verbose_name='联系人')),
-                ('contact_phone', models.CharField(max_length=30, validators=[intake.validators.validate_phone], verbose_name='联系方式')),
+                ('contact_phone', models.CharField(max_length=30, validators=[intake.common.validators.validate_phone], verbose_name='联系方式')),
                 ('contact_email', models.EmailField(max_length=120, verbose_name='电子邮箱')),
                 ('electronic_no', models.CharField(blank=True, max_length=60, verbose_name='申报系统电子编号')),
                 ('paper_no', models.CharField(blank=True, max_length=60, verbose_name='纸质材料编号')),
@@ -294,11 +294,11 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('credit_code', models.CharField(blank=True, db_index=True, max_length=18, validators=[intake.validators.validate_credit_code], verbose_name='统一社会信用代码')),
+                ('credit_code', models.CharField(blank=True, db_index=True, max_length=18, validators=[intake.common.validators.validate_credit_code], verbose_name='统一社会信用代码')),
                 ('provider', models.CharField(blank=True, max_length=200, verbose_name='公共服务/应用服务提供商')),
                 ('city_kind', models.CharField(blank=True, choices=[('industrial_design', '工业设计特色类'), ('other', '其他类')], max_length=20, verbose_name='示范城市类别')),
                 ('contact_name', models.CharField(max_length=50, verbose_name='联系人')),
-                ('contact_phone', models.CharField(max_length=30, validators=[intake.validators.validate_phone], verbose_name='联系方式')),
+                ('contact_phone', models.CharField(max_length=30, validators=[intake.common.validators.validate_phone], verbose_name='联系方式')),
                 ('contact_email', models.EmailField(max_length=120, verbose_name='电子邮箱')),
                 ('electronic_no', models.CharField(blank=True, max_length=60, verbose_name='申报系统电子编号')),
                 ('paper_no', models.CharField(blank=True, max_length=60, verbose_name='纸质材料编号')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import intake.uploads
+import intake.common.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -132,12 +132,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='slate',
             name='annex2_pdf',
-            field=models.FileField(blank=True, max_length=200, upload_to=intake.uploads.private_upload_to, verbose_name='附件2 汇总表（盖章扫描件）'),
+            field=models.FileField(blank=True, max_length=200, upload_to=intake.common.uploads.private_upload_to, verbose_name='附件2 汇总表（盖章扫描件）'),
         ),
         migrations.AddField(
             model_name='slate',
             name='letter_pdf',
-            field=models.FileField(blank=True, max_length=200, upload_to=intake.uploads.private_upload_to, verbose_name='推荐函（盖章扫描件）'),
+            field=models.FileField(blank=True, max_length=200, upload_to=intake.common.uploads.private_upload_to, verbose_name='推荐函（盖章扫描件）'),
         ),
         migrations.AddField(
             model_name='slate',

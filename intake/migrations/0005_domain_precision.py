@@ -5,7 +5,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import intake.validators
+import intake.common.validators
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('filler_name', models.CharField(max_length=50, verbose_name='填报人')),
-                ('filler_phone', models.CharField(max_length=30, validators=[intake.validators.validate_phone], verbose_name='联系电话')),
+                ('filler_phone', models.CharField(max_length=30, validators=[intake.common.validators.validate_phone], verbose_name='联系电话')),
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='修改时间')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('filler_name', models.CharField(max_length=50, verbose_name='填报人')),
-                ('filler_phone', models.CharField(max_length=30, validators=[intake.validators.validate_phone], verbose_name='联系电话')),
+                ('filler_phone', models.CharField(max_length=30, validators=[intake.common.validators.validate_phone], verbose_name='联系电话')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
                 ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='province_contact', to='intake.campaign', verbose_name='遴选批次')),
                 ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='最后修改人')),

@@ -26,12 +26,12 @@ import inspect
 import json
 from functools import cache as memoize
 
-from .. import annex2
-from ..exports import Annex2Pdf
-from ..exports.annex2_pdf import summary_blocks
-from ..exports.base import ascii_name, download_name
-from ..exports.fonts import find_cjk_font
-from . import kinds, pdfwork
+from intake.annex2 import sheet as annex2
+from intake.annex2.exports import Annex2Pdf
+from intake.annex2.exports.base import ascii_name, download_name
+from intake.annex2.exports.pdf import summary_blocks
+from intake.common.fonts import find_cjk_font
+from intake.renders import kinds, pdfwork
 
 SUMMARY_TITLE = "全省汇总"
 # Cities per block of the 汇总's list. WeasyPrint spends a fixed part of a small document's time on
@@ -43,7 +43,7 @@ CITIES_PER_BLOCK = 3
 
 @memoize
 def _source_fingerprint():
-    from ..templatetags import annex2_pdf as tags
+    from intake.templatetags import annex2_pdf as tags
 
     source = "".join(inspect.getsource(m) for m in (annex2, tags, pdfwork)) + inspect.getsource(ProvinceAnnex2Pdf)
     return hashlib.sha256(source.encode()).hexdigest()[:16]
@@ -66,7 +66,7 @@ class ProvinceAnnex2Pdf(kinds.RenderKind):
         return f"{params['campaign']}:{'all' if params.get('all') else 'printed'}"
 
     def describe(self, params):
-        from ..models import Campaign, City
+        from intake.models import Campaign, City
 
         campaign = Campaign.objects.get(year=params["campaign"])
         province = annex2.province_annex2(campaign, City.objects.all())
@@ -113,7 +113,7 @@ class ProvinceAnnex2Pdf(kinds.RenderKind):
         return parts
 
     def assemble(self, document, parts, datas):
-        from . import services
+        from intake.renders import services
 
         fingerprint = self.fingerprint()
 

@@ -5,8 +5,8 @@ the province-wide Annex 2. The digest is the letter's own (everything it prints,
 plus the renderer's fingerprint (template, faces found, WeasyPrint's version).
 """
 
-from ..letters import content, pdf
-from . import kinds, pdfwork
+from intake.letters import content, pdf
+from intake.renders import kinds, pdfwork
 
 
 class LetterPdfKind(kinds.SinglePartKind):
@@ -42,7 +42,7 @@ class CityLetterPdf(LetterPdfKind):
         return user.sees_all_cities
 
     def letter(self, params):
-        from ..models import Campaign, City
+        from intake.models import Campaign, City
 
         campaign = Campaign.objects.get(year=params["campaign"])
         return content.city_letter(campaign, City.objects.get(code=params["city"]))
@@ -55,12 +55,12 @@ class ProvinceLetterPdf(LetterPdfKind):
     verbose_name = "省厅推荐函（PDF）"
 
     def allowed(self, user, params):
-        from ..scoping import may_review
+        from intake.scoping import has_permission
 
-        return bool(user.is_authenticated and may_review(user))
+        return bool(user.is_authenticated and has_permission("review", user))
 
     def letter(self, params):
-        from ..models import Campaign
+        from intake.models import Campaign
 
         return content.province_letter(Campaign.objects.get(year=params["campaign"]))
 

@@ -13,7 +13,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
-from . import pdfwork
+from intake.renders import pdfwork
 
 MAX_TASKS_PER_CHILD = 200
 _lock = threading.Lock()

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Render
-from . import kinds, pool
+from intake.models import Render
+from intake.renders import kinds, pool
 
 logger = logging.getLogger(__name__)
 # A render marked as running for this long belongs to a worker that died: it may be queued again.
@@ -89,7 +89,7 @@ def _size(payload):
 
 
 def _enqueue(render):
-    from .tasks import render_document
+    from intake.renders.tasks import render_document
 
     render_document.enqueue(render.pk)
 

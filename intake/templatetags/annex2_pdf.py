@@ -1,8 +1,8 @@
-"""The PDF template's access to the column layout of `intake.exports.annex2_pdf`."""
+"""The PDF template's access to the column layout of `intake.annex2.exports.pdf`."""
 
 from django import template
 
-from ..exports.annex2_pdf import label_html, laid_out_sections
+from intake.annex2.exports.pdf import label_html, laid_out_sections
 
 register = template.Library()
 

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from ..crosschecks import percent as percent_text
-from ..imports import PREVIEW_TEXT_CHARS, excerpt
-from ..models import CITY_BUREAU_ACCOUNT_NOTE, MINISTRY_PLATFORM, MINISTRY_PLATFORM_URL, account_note
+from intake.common.imports import PREVIEW_TEXT_CHARS, excerpt
+from intake.models import CITY_BUREAU_ACCOUNT_NOTE, MINISTRY_PLATFORM, MINISTRY_PLATFORM_URL, account_note
+from intake.review.crosschecks import percent as percent_text
 
 register = template.Library()
 

@@ -1,15 +1,15 @@
 """List, and with --delete remove, stored uploads that no row and no history row refers to.
 
 Every upload is stored under the lock of its write, after the write's checks, and removed again
-when the write fails (`intake/uploads.py:stored_pdf`); a process killed between storing the file
+when the write fails (`intake/common/uploads.py:stored_pdf`); a process killed between storing the file
 and committing its row can still leave one behind. Dry run by default.
 """
 
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
-from intake.localtime import local_time
-from intake.uploads import orphaned_files
+from intake.common.localtime import local_time
+from intake.common.uploads import orphaned_files
 
 
 class Command(BaseCommand):

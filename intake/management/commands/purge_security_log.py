@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from intake.audit.purge import purge
-from intake.localtime import local_time
+from intake.common.localtime import local_time
 from intake.models import SecurityEvent
 
 

@@ -13,8 +13,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
+from intake.common.localtime import local_time
 from intake.evaluation.services import set_evaluation_state
-from intake.localtime import local_time
 from intake.models import (
     Campaign,
     Category,

@@ -1,8 +1,8 @@
-"""`manage.py seed_scale`: deadline-day volumes on top of `seed_demo` (see intake/scale.py)."""
+"""`manage.py seed_scale`: deadline-day volumes on top of `seed_demo` (see intake/common/scale.py)."""
 
 from django.core.management.base import BaseCommand
 
-from intake.scale import CAMPAIGNS, build_scale_data
+from intake.common.scale import CAMPAIGNS, build_scale_data
 
 
 class Command(BaseCommand):

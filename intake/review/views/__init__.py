@@ -1,0 +1,1 @@
+"""The slate's pages: the city's (`slate`) and the province's (`province`)."""

@@ -1,0 +1,29 @@
+"""Drop-downs start with 请选择, never Django's "---------": every form of the site (the fuzz
+targets list them all) and the pages that show them."""
+
+import pytest
+from django import forms
+
+from tests.site import test_form_fuzz
+from tests.site.test_form_fuzz import TARGETS
+
+ctx = test_form_fuzz.ctx  # the objects the targets' forms are built for (a fixture)
+
+
+@pytest.mark.parametrize("name", [name for name, t in TARGETS.items() if t.form is not None])
+def test_every_forms_empty_choice_reads_please_choose(ctx, name):
+    form = TARGETS[name].build(ctx)
+    for field in form.fields.values():
+        if isinstance(field, forms.ChoiceField) and isinstance(field.widget, forms.Select):
+            labels = [str(label) for _value, label in field.choices]
+            assert "---------" not in labels, (name, field.label)
+    assert "---------" not in str(form)
+
+
+@pytest.mark.parametrize("account, url", [
+    ("qingyuan", "/nominations/new/enterprise/"), ("qingyuan", "/nominations/new/city/"),
+    ("province", "/evaluation/units/new/"), ("province", "/evaluation/extensions/"),
+])
+def test_pages_show_please_choose(client_for, account, url):
+    page = client_for(account).get(url).content.decode()
+    assert "---------" not in page and "请选择" in page
