@@ -49,13 +49,23 @@ def _used(digest):
         used.append(digest)
 
 
+def _read_part(path):
+    """The stored part's bytes, or None: missing, or pruned (`prune_parts`) by another worker
+    between the look and the read."""
+    try:
+        with default_storage.open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
 def stored_part(kind_name, digest, renderer, payload):
     """The bytes of a part stored under `digest`, rendered (in the pool) and stored first if missing."""
     _used(digest)
     path = part_path(kind_name, digest)
-    if default_storage.exists(path):
-        with default_storage.open(path, "rb") as f:
-            return f.read()
+    data = _read_part(path) if default_storage.exists(path) else None
+    if data is not None:
+        return data
     [data] = pool.run([(renderer, payload())])
     _store(path, data)
     return data
@@ -68,10 +78,8 @@ def render_parts(kind, parts):
     for index, part in enumerate(parts):
         _used(part.digest)
         path = part_path(kind.name, part.digest)
-        if default_storage.exists(path):
-            with default_storage.open(path, "rb") as f:
-                datas[index] = f.read()
-        else:
+        datas[index] = _read_part(path) if default_storage.exists(path) else None
+        if datas[index] is None:
             missing.append(index)
     payloads = {index: parts[index].payload() for index in missing}
     # Largest first (by the length of its input), so that the pool's processes finish together:
@@ -221,8 +229,9 @@ def prune_files(kind, latest):
 
 def prune_parts(kind, cutoff):
     """Removes the part files of `kind` written before `cutoff` that no kept render (finished, its
-    file not pruned) lists among its parts. A render still running lists none yet: its parts are
-    younger than any cutoff of whole days."""
+    file not pruned) lists among its parts. A render still running lists none yet: the parts it
+    writes are younger than any cutoff of whole days, and one it is about to read that goes is
+    rendered again (`_read_part`)."""
     kept = set()
     for digests in Render.objects.filter(kind=kind.name, status=Render.DONE, pruned_at__isnull=True).exclude(
             file="").values_list("part_digests", flat=True):

@@ -483,6 +483,17 @@ def test_part_files_no_kept_render_is_made_of_are_pruned_after_the_kept_days(set
     assert again.is_done and default_storage.exists(renders.part_path(slow_kind.name, again.digest))
 
 
+def test_a_part_pruned_while_a_render_reads_it_is_rendered_again(settings, slow_kind, monkeypatch):
+    """Another worker's pruning may remove a part file between the look and the read."""
+    from django.core.files.storage import FileSystemStorage
+
+    exists = FileSystemStorage.exists
+    monkeypatch.setattr(FileSystemStorage, "exists", lambda storage, name: (
+        name.startswith("renders/parts/") and name.endswith(".pdf")) or exists(storage, name))
+    render, _ = renders.request_render(slow_kind, {"n": 1})
+    assert render.is_done and render.parts_rendered == 1
+
+
 def test_every_city_clerk_gets_a_404_for_the_province_render(client_for, three_cities):
     reader(client_for("province").get(URL))
     render = Render.objects.get(kind=PROVINCE_ANNEX2_PDF.name)
