@@ -80,7 +80,11 @@ def refusal(slate, action):
     })
 
 
-def may(slate, action):
+def may(slate, action, user=None):
+    """`action` may be taken from the slate's state (and, when `user` is given, by them)."""
+    move = MOVES.get(action)
+    if user is not None and move is not None and not scoping.has_permission(move.by, user, slate.city):
+        return False
     return refusal(slate, action) is None
 
 
