@@ -7,13 +7,14 @@
 Measures, in one run: building the province's sheets (time, queries); the province-wide XLSX; the
 province-wide PDF rendered in one piece against WeasyPrint alone on the same HTML (ratio); then the
 province-wide PDF as the background worker renders it (intake/renders/: one part per city sheet, the
-汇总's head and its list in blocks of a few cities, stored by digest, over a pool of `--processes` processes, assembled with pypdf), each as a
-ratio to WeasyPrint alone on the whole HTML in one process: a first render (no part stored), a render
-after one city changes, and an unchanged download through the view; the assembled PDF's size against
+汇总's head and its list in blocks of a few cities, stored by digest, over a pool of `--processes`
+processes, assembled with pypdf), each as a ratio to WeasyPrint alone on the whole HTML in one
+process: a first render (no part stored), a render after one city changes, and an unchanged download through the view; the assembled PDF's size against
 the one-piece PDF's, and the assembled PDF checked (pypdf opens it, text extractable, one outline
 entry per city, page numbers running through), and the same ratios in CPU time (the worker's own
-plus its busiest pool process's), which a shared machine's load does not inflate as it does wall time. A given DATABASE_URL must be a scratch database: the
-script migrates it and adds a campaign of its own (year 2099), and refuses if that exists.
+plus its busiest pool process's), which a shared machine's load does not inflate as it does wall
+time. A given DATABASE_URL must be a scratch database: the script migrates it and adds a campaign
+of its own (year 2099), and refuses if that exists.
 """
 
 import argparse
@@ -294,7 +295,8 @@ def incremental(args, campaign, client, alone_fn, one_piece_size):
           f"best {min(firsts):.2f} s = {statistics.median(firsts) / alone_s:.2f}x of WeasyPrint alone (medians), "
           f"{min(firsts) / min(alone):.2f}x (best runs) (target <= 0.6x)")
     print(f"  after one city changes ({render.parts_rendered} of {render.parts_total} parts rendered: the city's "
-          f"sheet, its rows of the 汇总's list, the 汇总's head and code): median {statistics.median(changes) * 1000:.0f} ms, best {min(changes) * 1000:.0f} ms = "
+          f"sheet, its rows of the 汇总's list, the 汇总's head and code): "
+          f"median {statistics.median(changes) * 1000:.0f} ms, best {min(changes) * 1000:.0f} ms = "
           f"{statistics.median(changes) / alone_s:.2f}x (medians), {min(changes) / min(alone):.2f}x (best runs) "
           f"(target <= 0.25x)")
     alone_cpu = statistics.median(cpu["alone"])

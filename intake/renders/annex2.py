@@ -6,7 +6,8 @@ WeasyPrint's version) and exactly what that part prints. The parts are the 汇�
 counts against the quotas, its 校验码, and the first city's rows of its list, which follow on the
 same page; `annex2.content_digest` of the summary and how many sheets it says are attached), the
 rest of its list in blocks of rows of a few cities (`CITIES_PER_BLOCK`), each on pages of its own
-(the block's rows and the column widths of the whole list), and each city's sheet (`annex2.content_digest` of the sheet).
+(the block's rows and the column widths of the whole list), and each city's sheet
+(`annex2.content_digest` of the sheet).
 After one city changes, only that city's sheet, its block of the list and the 汇总's head get a new
 digest, so only they are rendered again (a row added or removed also renumbers the blocks after
 it: their 序号 change, so they are rendered again too).
@@ -127,8 +128,9 @@ class ProvinceAnnex2Pdf(kinds.RenderKind):
         pages = [(part, data) for part, data in zip(parts, datas, strict=True) if not part.extra.get("overlay")]
         font = find_cjk_font()
         sources = {font.family.replace(" ", "-"): (font.path, font.index)} if font is not None else None
+        marks = [code if part.extra.get("summary") else None for part, _ in pages]
         return pdfwork.assemble([data for _, data in pages], [part.title for part, _ in pages], stamp=page_numbers,
-                                font_sources=sources, marks=[code if part.extra.get("summary") else None for part, _ in pages])
+                                font_sources=sources, marks=marks)
 
 
 PROVINCE_ANNEX2_PDF = kinds.register(ProvinceAnnex2Pdf())

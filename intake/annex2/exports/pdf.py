@@ -323,5 +323,6 @@ def summary_blocks(summary, *, cities_per_block=None):
 
     blocks = []
     for _, pairs in groupby(zip(summary.rows, whole.rows, strict=True), key=block_of):
-        blocks.append(SummaryBlock(not blocks, LaidOutTable(whole.headers, whole.layout, [cells for _, cells in pairs])))
+        rows = [cells for _, cells in pairs]
+        blocks.append(SummaryBlock(not blocks, LaidOutTable(whole.headers, whole.layout, rows)))
     return blocks
