@@ -9,12 +9,13 @@ province-wide PDF rendered in one piece against WeasyPrint alone on the same HTM
 province-wide PDF as the background worker renders it (intake/renders/: one part per city sheet, the
 汇总's head and its list in blocks of a few cities, stored by digest, over a pool of `--processes`
 processes, assembled with pypdf), each as a ratio to WeasyPrint alone on the whole HTML in one
-process: a first render (no part stored), a render after one city changes, and an unchanged
-download through the view; the assembled PDF's size against the one-piece PDF's, and the assembled PDF checked (pypdf opens it, text extractable, one outline
-entry per city, page numbers running through), and the same ratios in CPU time (the worker's own
-plus its busiest pool process's), which a shared machine's load does not inflate as it does wall
-time. A given DATABASE_URL must be a scratch database: the script migrates it and adds a campaign
-of its own (year 2099), and refuses if that exists.
+process: a first render (no part stored), a render after one city changes, and an unchanged download
+through the view; the assembled PDF's size against the one-piece PDF's, and the assembled PDF
+checked (pypdf opens it, text extractable, one outline entry per city, page numbers running
+through), and the same ratios in CPU time (the worker's own plus its busiest pool process's), which
+a shared machine's load does not inflate as it does wall time. A given DATABASE_URL must be a
+scratch database: the script migrates it and adds a campaign of its own (year 2099), and refuses if
+that exists.
 """
 
 import argparse
