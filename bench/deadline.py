@@ -47,7 +47,7 @@ PERCENTILES = ("50%", "95%", "99%")
 LOGINS_PER_SECOND = 2.5
 
 
-def run_level(server, users, duration, ramp, out, *, include_ramp=False):
+def run_level(server, users, duration, ramp, out, *, include_ramp=False, client="fast"):
     """One load level: `users` start over `ramp` seconds (each logs in), then `duration` seconds of
     traffic. Unless `include_ramp`, the figures are reset once every user has started."""
     prefix = out / f"u{users}"
@@ -61,7 +61,7 @@ def run_level(server, users, duration, ramp, out, *, include_ramp=False):
         command.append("--reset-stats")
     with open(out / f"u{users}.log", "w") as log:
         subprocess.run(command, cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=log,
-                       env={**os.environ, "DEADLINE_LOGIN_TIMES": str(logins)})
+                       env={**os.environ, "DEADLINE_LOGIN_TIMES": str(logins), "DEADLINE_CLIENT": client})
     with open(f"{prefix}_stats.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     return rows, json.loads(logins.read_text()) if logins.exists() else []
@@ -99,6 +99,9 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
     parser.add_argument("--database", default="gdsm_deadline_bench", help="scratch PostgreSQL database: dropped!")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--client", choices=("fast", "requests"), default="fast",
+                        help="locust's HTTP client: fast (geventhttpclient, default: less of the shared CPU "
+                             "for the load itself) or requests (the classic client, as measured before)")
     args = parser.parse_args()
     levels = [int(u) for u in args.users.split(",") if u.strip()]
     with workdir("gdsm-deadline-") as tmp:
@@ -110,7 +113,7 @@ def main():
         prepare_database(env)
         seconds = time.monotonic() - started
         print(f"database {args.database}: migrated, seeded with deadline-day data in {seconds:.0f} s")
-        print(f"gunicorn: {args.workers} sync workers; machine: {os.cpu_count()} cores, "
+        print(f"gunicorn: {args.workers} sync workers; locust client: {args.client}; machine: {os.cpu_count()} cores, "
               f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         # The province-wide PDF is rendered by the background worker, beside the app server as in
         # production (README, "Background worker"): one process, its pool over the machine's cores.
@@ -120,7 +123,8 @@ def main():
                                       stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True)
             for users in levels:
                 ramp = args.ramp or max(30, round(users / LOGINS_PER_SECOND))
-                rows, login_ms = run_level(server, users, args.duration, ramp, tmp, include_ramp=args.include_ramp)
+                rows, login_ms = run_level(server, users, args.duration, ramp, tmp, include_ramp=args.include_ramp,
+                                           client=args.client)
                 report(users, args.duration, ramp, rows, " ".join(f"{x:.2f}" for x in os.getloadavg()), login_ms,
                        include_ramp=args.include_ramp)
             worker.terminate()  # finishes the render under way

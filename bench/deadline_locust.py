@@ -6,6 +6,10 @@ saved (a real change, written with its history), the new-nominee form, the slate
 the city's Annex 2 XLSX. A reviewer: the overview, the lists, a city's review page, now and then the
 province-wide Annex 2 XLSX and PDF. Every user logs in first (the login is an endpoint of its own;
 its times are also written to the file DEADLINE_LOGIN_TIMES names).
+
+DEADLINE_CLIENT picks locust's HTTP client: "fast" (geventhttpclient, the default: a fraction of
+the CPU per request, which on a machine shared with the server is CPU the server gets) or
+"requests" (locust's classic client).
 """
 
 import itertools
@@ -15,7 +19,7 @@ import re
 import time
 from html.parser import HTMLParser
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, HttpUser, between, events, task
 
 PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-pass-2023")
 CITY_ACCOUNTS = [
@@ -87,7 +91,10 @@ class FormFields(HTMLParser):
             self.fields[self.textarea] += data
 
 
-class Visitor(HttpUser):
+CLIENT = {"fast": FastHttpUser, "requests": HttpUser}[os.environ.get("DEADLINE_CLIENT", "fast")]
+
+
+class Visitor(CLIENT):
     abstract = True
     wait_time = between(1, 5)
     username = None

@@ -913,6 +913,8 @@ class Render(models.Model):
     pages = models.PositiveIntegerField("页数", default=0)
     parts_total = models.PositiveIntegerField("分册数", default=0)
     parts_rendered = models.PositiveIntegerField("本次生成的分册数", default=0)
+    part_digests = models.JSONField("分册摘要", default=list, blank=True,
+                                    help_text="组成该文件的各分册（及页码等叠加层）的内容摘要")
     error = models.TextField("错误", blank=True)
     successor = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="+",
                                   verbose_name="改为生成的版本")

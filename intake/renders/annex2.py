@@ -1,29 +1,45 @@
-"""The province-wide Annex 2 PDF as a render kind: the 汇总 and each printed city's sheet are parts.
+"""The province-wide Annex 2 PDF as a render kind: the 汇总 in pieces and each printed city's sheet
+are parts.
 
 Each part is stored under its own digest: the renderer's fingerprint (code, template, font,
-WeasyPrint's version) and `annex2.content_digest` of exactly what that part prints (a sheet: the
-sheet; the 汇总: the summary and how many sheets it says are attached). After one city changes only
-that city's sheet and the 汇总 (its counts and list) get a new digest, so only they are rendered
-again. Page numbers run through the whole document: the parts are rendered without them, and a
-document of pages carrying only their numbers (第 n 页，共 m 页, in the parts' geometry, stored
-under the sequence of page orientations, so it is rendered again only when the number or shape of
-the pages changes) is laid over the assembled pages; the text stays extractable. Each part embeds
-its own subset of the font (once per part), the page numbers one more; the assembly then replaces
-these subsets by one holding the glyphs of all of them (`pdfwork.share_fonts`), so the document
-carries the font's program once.
+WeasyPrint's version) and exactly what that part prints. The parts are the 汇总's head (title,
+counts against the quotas, its 校验码, and the first city's rows of its list, which follow on the
+same page; `annex2.content_digest` of the summary and how many sheets it says are attached), the
+rest of its list in blocks of rows of a few cities (`CITIES_PER_BLOCK`), each on pages of its own
+(the block's rows and the column widths of the whole list), and each city's sheet
+(`annex2.content_digest` of the sheet).
+After one city changes, only that city's sheet, its block of the list and the 汇总's head get a new
+digest, so only they are rendered again (a row added or removed also renumbers the blocks after
+it: their 序号 change, so they are rendered again too).
+
+What every page prints and depends on the whole document is laid over the assembled pages, each
+a small document in the parts' geometry whose text stays extractable: the page numbers (第 n 页，
+共 m 页, stored under the sequence of page orientations, so rendered again only when the number or
+shape of the pages changes), and on each page of the 汇总 its 校验码 (one page stored under the
+code, drawn over all of them). A sheet prints its own code, which depends on the sheet alone.
+Each part embeds its own subset of the font (once per part), the overlays theirs; the assembly
+then replaces these subsets by one holding the glyphs of all of them (`pdfwork.share_fonts`), so
+the document carries the font's program once.
 """
 
 import hashlib
 import inspect
+import json
 from functools import cache as memoize
 
 from intake.annex2 import sheet as annex2
 from intake.annex2.exports import Annex2Pdf
 from intake.annex2.exports.base import ascii_name, download_name
+from intake.annex2.exports.pdf import summary_blocks
 from intake.common.fonts import find_cjk_font
 from intake.renders import kinds, pdfwork
 
 SUMMARY_TITLE = "全省汇总"
+# Cities per block of the 汇总's list. WeasyPrint spends a fixed part of a small document's time on
+# the document itself (opening, subsetting and compressing the CJK font, the stylesheet): fewer,
+# larger blocks render the whole list sooner, smaller ones a city's change. At three, the block a
+# change renders again, with the city's sheet, takes about as long as the 汇总's head beside it.
+CITIES_PER_BLOCK = 3
 
 
 @memoize
@@ -68,31 +84,53 @@ class ProvinceAnnex2Pdf(kinds.RenderKind):
         sheets, summary = document.content
         fingerprint = self.fingerprint()
         export = self.export
+        first, *blocks = summary_blocks(summary, cities_per_block=CITIES_PER_BLOCK)
+        # The head and the first city's rows, which follow it on its last page: what the head prints
+        # depends on every row (counts, 校验码), and the first block is laid out from them too.
         parts = [kinds.Part(
             kinds.digest_of("summary", fingerprint, annex2.content_digest([], summary), len(sheets)),
             SUMMARY_TITLE, pdfwork.render_html,
-            lambda: export.html([], summary, page_numbers=False, attached=len(sheets)),
+            lambda: export.summary_head_html(summary, attached=len(sheets), first=first), {"summary": True},
         )]
+        for block in blocks:
+            printed = json.dumps(block.printed(), ensure_ascii=False)
+            parts.append(kinds.Part(
+                kinds.digest_of("summary-block", fingerprint, printed), "", pdfwork.render_html,
+                lambda block=block: export.summary_block_html(block), {"summary": True},
+            ))
         for sheet in sheets:
             parts.append(kinds.Part(
                 kinds.digest_of("sheet", fingerprint, annex2.content_digest([sheet])),
                 sheet.label, pdfwork.render_html,
                 lambda sheet=sheet: export.html([sheet], None, page_numbers=False),
             ))
+        # Not pages of the document: the 汇总's 校验码, laid over each of its pages (`assemble`),
+        # rendered with the parts (it is known before they are).
+        code = document.code
+        parts.append(kinds.Part(
+            kinds.digest_of("summary-code", fingerprint, code), "", pdfwork.render_html,
+            lambda: export.code_stamp_html(code), {"overlay": True},
+        ))
         return parts
 
     def assemble(self, document, parts, datas):
         from intake.renders import services
 
+        fingerprint = self.fingerprint()
+
         def page_numbers(orientations):
             shape = "".join("L" if landscape else "P" for landscape in orientations)
-            digest = kinds.digest_of("page-numbers", self.fingerprint(), shape)
+            digest = kinds.digest_of("page-numbers", fingerprint, shape)
             return services.stored_part(self.name, digest, pdfwork.render_html,
                                         lambda: self.export.page_numbers_html(orientations))
 
+        [code] = [data for part, data in zip(parts, datas, strict=True) if part.extra.get("overlay")]
+        pages = [(part, data) for part, data in zip(parts, datas, strict=True) if not part.extra.get("overlay")]
         font = find_cjk_font()
         sources = {font.family.replace(" ", "-"): (font.path, font.index)} if font is not None else None
-        return pdfwork.assemble(datas, [p.title for p in parts], stamp=page_numbers, font_sources=sources)
+        marks = [code if part.extra.get("summary") else None for part, _ in pages]
+        return pdfwork.assemble([data for _, data in pages], [part.title for part, _ in pages], stamp=page_numbers,
+                                font_sources=sources, marks=marks)
 
 
 PROVINCE_ANNEX2_PDF = kinds.register(ProvinceAnnex2Pdf())

@@ -37,6 +37,7 @@ class Part:
     title: str  # its outline entry (bookmark) in the assembled document; "" for none
     renderer: object  # module-level function payload -> bytes (runs in a pool process)
     payload: object  # callable () -> the renderer's argument
+    extra: dict = field(default_factory=dict)  # what the kind's `assemble` needs to know of it
 
 
 class RenderKind:

@@ -5,13 +5,25 @@ database. Each part is rendered by WeasyPrint from its HTML; the pieces are put 
 import io
 
 WARM_HTML = '<html><body style="font-family: serif">预热</body></html>'
+_font_config = []
 
 
 def render_html(html):
-    """PDF bytes of one HTML document (WeasyPrint)."""
-    from weasyprint import HTML
+    """PDF bytes of one HTML document (WeasyPrint).
 
-    return HTML(string=html).write_pdf()
+    The documents of a process share one font configuration (fontconfig's list of the installed
+    fonts and Pango's font map over it, with the fonts it has opened): each new one would open and
+    measure the CJK font again, a good part of what a small document costs. It only holds installed
+    fonts, so a document declaring its own (@font-face, which WeasyPrint adds to the configuration
+    it is given) gets a configuration of its own."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    if "@font-face" in html:
+        return HTML(string=html).write_pdf()
+    if not _font_config:
+        _font_config.append(FontConfiguration())
+    return HTML(string=html).write_pdf(font_config=_font_config[0])
 
 
 def warm(_=None):
@@ -27,13 +39,14 @@ def page_shapes(data):
     return [(float(p.mediabox.width), float(p.mediabox.height)) for p in PdfReader(io.BytesIO(data)).pages]
 
 
-def assemble(parts, titles, stamp=None, font_sources=None):
+def assemble(parts, titles, stamp=None, font_sources=None, marks=None):
     """One PDF from `parts` (PDF bytes, in order): an outline entry (bookmark) per part titled from
     `titles` (None: no entry), the parts' own outlines left out. `stamp(orientations)` (a callable
     given each page's orientation, True for landscape) returns PDF bytes with as many pages, laid
-    over the document's pages (the page numbers). `font_sources` ({font name: (file, face index)})
-    lets the parts' subsets of one font share a single embedded program (`share_fonts`).
-    Returns (bytes, page count)."""
+    over the document's pages (the page numbers). `marks` (one per part: PDF bytes of one page, or
+    None) are laid over every page of their part, drawn from one object however many pages carry
+    it. `font_sources` ({font name: (file, face index)}) lets the parts' subsets of one font share a
+    single embedded program (`share_fonts`). Returns (bytes, page count)."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
@@ -41,9 +54,23 @@ def assemble(parts, titles, stamp=None, font_sources=None):
     for data in parts:
         starts.append(len(writer.pages))
         writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
+    overlays = [[] for _ in writer.pages]
     if stamp is not None:
         orientations = [float(p.mediabox.width) > float(p.mediabox.height) for p in writer.pages]
-        lay_over(writer, PdfReader(io.BytesIO(stamp(orientations))))
+        numbers = PdfReader(io.BytesIO(stamp(orientations))).pages
+        if len(numbers) != len(writer.pages):
+            raise ValueError(f"page numbers for {len(numbers)} pages, the document has {len(writer.pages)}")
+        for overlay, page in zip(overlays, numbers, strict=True):
+            overlay.append(_form(writer, page))
+    forms = {}
+    ends = [*starts[1:], len(writer.pages)]
+    for mark, start, end in zip(marks or [None] * len(parts), starts, ends, strict=True):
+        if mark is not None:
+            if mark not in forms:
+                forms[mark] = _form(writer, PdfReader(io.BytesIO(mark)).pages[0])
+            for overlay in overlays[start:end]:
+                overlay.append(forms[mark])
+    lay_over(writer, overlays)
     for title, start in zip(titles, starts, strict=True):
         if title:
             writer.add_outline_item(title=title, page_number=start)
@@ -55,34 +82,45 @@ def assemble(parts, titles, stamp=None, font_sources=None):
     return out.getvalue(), len(writer.pages)
 
 
-def lay_over(writer, stamps):
-    """Draws each page of `stamps` over the same page of `writer`, as a form XObject: the page's own
-    content is left as it is (no parsing, no renaming of resources), the stamp's text stays text."""
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
+def _form(writer, page):
+    """A page of another PDF as a form XObject of `writer`: its content as it is, its text text."""
+    from pypdf.generic import ArrayObject, NameObject, StreamObject
 
-    if len(stamps.pages) != len(writer.pages):
-        raise ValueError(f"page numbers for {len(stamps.pages)} pages, the document has {len(writer.pages)}")
+    form = StreamObject()
+    form.set_data(page.get_contents().get_data())
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject(page.mediabox),
+        NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+    })
+    return writer._add_object(form.flate_encode())
+
+
+def lay_over(writer, overlays):
+    """Draws the forms `overlays[n]` (from `_form`) over page n of `writer`, after its own content:
+    that content is left as it is (no parsing, no renaming of resources)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
     begin = writer._add_object(_content(b"q\n"))
-    for number, (page, stamp) in enumerate(zip(writer.pages, stamps.pages, strict=True)):
-        form = StreamObject()
-        form.set_data(stamp.get_contents().get_data())
-        form.update({
-            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject(stamp.mediabox),
-            NameObject("/Resources"): stamp["/Resources"].get_object().clone(writer),
-        })
-        name = f"/PageNumber{number}"
-        form_ref = writer._add_object(form.flate_encode())
+    names = {}
+    for page, forms in zip(writer.pages, overlays, strict=True):
+        if not forms:
+            continue
         resources = page.get("/Resources")
         if resources is None:
             resources = page[NameObject("/Resources")] = DictionaryObject()
         resources = resources.get_object()
         if "/XObject" not in resources:
             resources[NameObject("/XObject")] = DictionaryObject()
-        resources["/XObject"].get_object()[NameObject(name)] = form_ref
+        drawn = []
+        for form_ref in forms:
+            # One name per form in the whole document: pages of a part may share their resources.
+            name = names.setdefault(form_ref.idnum, f"/Overlay{len(names)}")
+            resources["/XObject"].get_object()[NameObject(name)] = form_ref
+            drawn.append(f"q {name} Do Q")
         contents = page.get("/Contents")
         existing = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
-        end = writer._add_object(_content(f"Q q {name} Do Q\n".encode()))
+        end = writer._add_object(_content(f"Q {' '.join(drawn)}\n".encode()))
         page[NameObject("/Contents")] = ArrayObject([begin, *existing, end])
 
 

@@ -1,6 +1,7 @@
 """Writes of renders: a request queues a document (`request_render`), the worker renders it
 (`run_render`), stored parts are reused (`stored_part`), old files are pruned (`prune_files`)."""
 
+import contextvars
 import logging
 import time
 from datetime import timedelta
@@ -21,8 +22,12 @@ RUNNING_GIVEN_UP = timedelta(minutes=10)
 REQUEUEABLE = (Render.FAILED, Render.SUPERSEDED)
 
 
+def parts_folder(kind_name):
+    return f"renders/parts/{kind_name}"
+
+
 def part_path(kind_name, digest):
-    return f"renders/parts/{kind_name}/{digest[:2]}/{digest}.pdf"
+    return f"{parts_folder(kind_name)}/{digest[:2]}/{digest}.pdf"
 
 
 def _store(path, data):
@@ -33,12 +38,34 @@ def _store(path, data):
         default_storage.delete(saved)
 
 
-def stored_part(kind_name, digest, renderer, payload):
-    """The bytes of a part stored under `digest`, rendered (in the pool) and stored first if missing."""
-    path = part_path(kind_name, digest)
-    if default_storage.exists(path):
+# The digests of the parts the render running in this thread reads or stores (kept on its row, so
+# that pruning knows which part files a kept render is made of).
+_parts_used = contextvars.ContextVar("parts_used", default=None)
+
+
+def _used(digest):
+    used = _parts_used.get()
+    if used is not None:
+        used.append(digest)
+
+
+def _read_part(path):
+    """The stored part's bytes, or None: missing, or pruned (`prune_parts`) by another worker
+    between the look and the read."""
+    try:
         with default_storage.open(path, "rb") as f:
             return f.read()
+    except FileNotFoundError:
+        return None
+
+
+def stored_part(kind_name, digest, renderer, payload):
+    """The bytes of a part stored under `digest`, rendered (in the pool) and stored first if missing."""
+    _used(digest)
+    path = part_path(kind_name, digest)
+    data = _read_part(path) if default_storage.exists(path) else None
+    if data is not None:
+        return data
     [data] = pool.run([(renderer, payload())])
     _store(path, data)
     return data
@@ -49,18 +76,24 @@ def render_parts(kind, parts):
     Returns (datas, number rendered)."""
     datas, missing = [None] * len(parts), []
     for index, part in enumerate(parts):
+        _used(part.digest)
         path = part_path(kind.name, part.digest)
-        if default_storage.exists(path):
-            with default_storage.open(path, "rb") as f:
-                datas[index] = f.read()
-        else:
+        datas[index] = _read_part(path) if default_storage.exists(path) else None
+        if datas[index] is None:
             missing.append(index)
-    # Largest first (the 汇总 is the first part), so the pool's processes finish together.
-    rendered = pool.run([(parts[i].renderer, parts[i].payload()) for i in missing])
-    for index, data in zip(missing, rendered, strict=True):
+    payloads = {index: parts[index].payload() for index in missing}
+    # Largest first (by the length of its input), so that the pool's processes finish together:
+    # each takes the next part as it is free, and the small ones fill in at the end.
+    order = sorted(missing, key=lambda index: -_size(payloads[index]))
+    rendered = pool.run([(parts[i].renderer, payloads[i]) for i in order])
+    for index, data in zip(order, rendered, strict=True):
         _store(part_path(kind.name, parts[index].digest), data)
         datas[index] = data
     return datas, len(missing)
+
+
+def _size(payload):
+    return len(payload) if isinstance(payload, (str, bytes)) else 0
 
 
 def _enqueue(render):
@@ -149,6 +182,8 @@ def run_render(render_id):
     ):
         return render  # another worker has it, or has finished it
     start = time.perf_counter()
+    used = []
+    token = _parts_used.set(used)
     try:
         parts = kind.parts(document)
         datas, rendered = render_parts(kind, parts)
@@ -157,6 +192,8 @@ def run_render(render_id):
         Render.objects.filter(pk=render.pk).update(status=Render.FAILED, error=repr(exc)[:2000],
                                                    finished_at=timezone.now())
         raise
+    finally:
+        _parts_used.reset(token)
     render.refresh_from_db()
     name = f"{document.digest}.{kind.extension}"
     if render.file:
@@ -164,6 +201,7 @@ def run_render(render_id):
     render.file.save(name, ContentFile(data), save=False)
     render.status, render.size, render.pages = Render.DONE, len(data), pages
     render.parts_total, render.parts_rendered = len(parts), rendered
+    render.part_digests = sorted(set(used))
     render.code, render.filename = document.code, document.filename
     render.finished_at, render.pruned_at = timezone.now(), None
     render.save()
@@ -175,7 +213,9 @@ def run_render(render_id):
 
 def prune_files(kind, latest):
     """Removes the files of renders of the same document older than the kept days, except the
-    latest two; the rows stay (with `pruned_at`)."""
+    latest two; the rows stay (with `pruned_at`). Then removes the stored parts of the kind that no
+    kept render is made of and that were last written before the kept days: a part only serves the
+    renders to come, which mostly reuse the parts of the kept ones."""
     cutoff = timezone.now() - timedelta(days=settings.RENDER_KEEP_DAYS)
     keep = list(Render.objects.filter(kind=kind.name, scope=latest.scope, status=Render.DONE)
                 .order_by("-finished_at").values_list("pk", flat=True)[:2])
@@ -184,3 +224,24 @@ def prune_files(kind, latest):
     for render in old:
         default_storage.delete(render.file.name)
         Render.objects.filter(pk=render.pk).update(pruned_at=timezone.now())
+    prune_parts(kind, cutoff)
+
+
+def prune_parts(kind, cutoff):
+    """Removes the part files of `kind` written before `cutoff` that no kept render (finished, its
+    file not pruned) lists among its parts. A render still running lists none yet: the parts it
+    writes are younger than any cutoff of whole days, and one it is about to read that goes is
+    rendered again (`_read_part`)."""
+    kept = set()
+    for digests in Render.objects.filter(kind=kind.name, status=Render.DONE, pruned_at__isnull=True).exclude(
+            file="").values_list("part_digests", flat=True):
+        kept.update(digests or ())
+    root = parts_folder(kind.name)
+    if not default_storage.exists(root):
+        return
+    for folder in default_storage.listdir(root)[0]:
+        for name in default_storage.listdir(f"{root}/{folder}")[1]:
+            path = f"{root}/{folder}/{name}"
+            digest = name.rsplit(".", 1)[0]
+            if digest not in kept and default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)

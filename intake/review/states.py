@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from intake import scoping
 from intake.common.history import save_with_history
 from intake.common.localtime import local_time
 from intake.models import Slate, SlateEvent
 
-CITY, PROVINCE = "city", "province"
+# Who takes a move: the permission (`scoping.RULES`) it needs on the slate's city.
+CITY, PROVINCE = "enter", "review"
 # The states in which the slate is with the province: the city's writes are frozen, and the
 # province decides on its contents (不予受理, paper copies received) without moving it.
 WITH_PROVINCE = Slate.FROZEN_STATUSES
@@ -31,7 +33,7 @@ class Move:
     label: str  # the history's reason and the pages' button
     sources: tuple  # states the move starts from
     target: str
-    by: str  # CITY or PROVINCE
+    by: str  # CITY or PROVINCE: the permission the move needs
     event: str  # the SlateEvent kind written
     stamp: str  # the slate's `<stamp>_at` / `<stamp>_by` fields
     refusals: dict  # state → (code, message) when asked from a state not in `sources` (else NOT_SUBMITTED)
@@ -78,17 +80,22 @@ def refusal(slate, action):
     })
 
 
-def may(slate, action):
+def may(slate, action, user=None):
+    """`action` may be taken from the slate's state (and, when `user` is given, by them)."""
+    move = MOVES.get(action)
+    if user is not None and move is not None and not scoping.has_permission(move.by, user, slate.city):
+        return False
     return refusal(slate, action) is None
 
 
 def take(slate, action, *, user, note=""):
-    """Move the locked `slate` by `action`: its state, who and when, the history entry and the
-    timeline's row, in the caller's transaction."""
+    """Move the locked `slate` by `action`, taken by `user` (who must hold the move's permission):
+    its state, who and when, the history entry and the timeline's row, in the caller's transaction."""
+    move = MOVES[action]
+    scoping.has_permission(move.by, user, slate.city, raise_exception=True)
     problem = refusal(slate, action)
     if problem is not None:
         raise problem
-    move = MOVES[action]
     slate.status = move.target
     setattr(slate, f"{move.stamp}_at", timezone.now())
     setattr(slate, f"{move.stamp}_by", user)

@@ -1,5 +1,6 @@
 """The province-wide Annex 2 PDF rendered off the request path (intake/renders/): assembled from one
-part per city and the 汇总, only changed parts rendered again, the page that waits for a render with
+part per city's sheet, the 汇总's head and its list in blocks of a few cities, only changed parts
+rendered again, the page that waits for a render with
 the previous version, the worker command on django-tasks' database backend and its concurrency."""
 
 import io
@@ -87,7 +88,54 @@ def test_assembled_pdf_has_an_outline_entry_per_city_and_numbers_running_through
         assert sheet.label == title and f"校验码：{sheet.verification_code}" in pages[start]
     render = Render.objects.get(kind=PROVINCE_ANNEX2_PDF.name)
     assert render.status == Render.DONE and render.code == province.summary.verification_code
-    assert render.pages == total and render.parts_total == 4
+    # the 汇总's head with 广州's rows of its list, 惠州's and 清远's rows, 3 sheets, the 汇总's code
+    assert render.pages == total and render.parts_total == 1 + 2 + 3 + 1
+
+
+def test_every_page_carries_the_code_of_what_it_belongs_to(client_for, three_cities):
+    """The 汇总's pages (head and list, rendered as separate parts) each carry the 汇总's 校验码, laid
+    over them; a sheet's pages carry the sheet's own."""
+    pdf = reader(client_for("province").get(URL))
+    pages = texts(pdf)
+    starts = [pdf.get_destination_page_number(item) for item in pdf.outline]
+    province = annex2.province_annex2(three_cities)
+    codes = [province.summary.verification_code] * starts[1]
+    for sheet, start, end in zip(province.sheets_to_print(), starts[1:], [*starts[2:], len(pages)], strict=True):
+        codes += [sheet.verification_code] * (end - start)
+    assert len(codes) == len(pages)
+    for page, code in zip(pages, codes, strict=True):
+        assert re.findall(r"校验码：\s?([0-9A-Z]{4}-[0-9A-Z]{4})", page)[-1] == code, page[-60:]
+    # the 汇总's code is one object drawn over each of its pages, not a copy per page
+    marks = [{ref.idnum for ref in page["/Resources"]["/XObject"].values()} for page in pdf.pages[: starts[1]]]
+    assert len(set.intersection(*marks)) == 1
+
+
+def test_the_summary_list_holds_every_nominee_in_order_under_its_header_on_every_page(client_for, seeded):
+    """The 汇总's list, in blocks of rows of a few cities, each block on pages of its own: every counted
+    nomination once, numbered 1…n in city order, the table's header on each page of the list."""
+    from quotas.selectors import limit_for
+
+    campaign = open_campaign()
+    for code in ("guangzhou", "huizhou", "qingyuan"):  # every place: a city's block runs over a page
+        for category in ("enterprise", "platform_other", "project"):
+            for i in range(limit_for(campaign, city(code), category)):
+                nominate(code, category, name=f"{code}{category}{i}" + "服务型制造示范" * 6 + "有限公司",
+                         **({"provider": "公共服务提供商"} if category == "platform_other" else {}))
+    pdf = reader(client_for("province").get(URL))
+    pages = texts(pdf)
+    starts = [pdf.get_destination_page_number(item) for item in pdf.outline]
+    list_pages = pages[next(i for i, page in enumerate(pages) if "二、推荐对象清单" in page) : starts[1]]
+    assert len(list_pages) > 3  # 广州's rows after the head, then 惠州's and 清远's blocks, over pages
+    for page in list_pages:
+        assert "序号 推荐地市 类别 名称" in page
+    listed = " ".join(list_pages)
+    rows = annex2.province_annex2(campaign).summary.rows
+    assert [row[0] for row in rows] == [str(n) for n in range(1, len(rows) + 1)]
+    at = 0
+    for row in rows:  # in order: 序号, city, then the name's start
+        found = listed.find(f"{row[0]} {row[1]} {row[2]} {row[3][:8]}", at)
+        assert found >= at, row[:4]
+        at = found + 1
 
 
 def test_the_font_is_embedded_once_per_part_at_most(client_for, three_cities):
@@ -117,23 +165,36 @@ def font_programs(pdf):
             yield descriptor.raw_get("/FontFile2").idnum, descriptor["/FontFile2"].get_data()
 
 
-def test_only_the_changed_city_and_the_summary_are_rendered_again(client_for, three_cities, counted_parts):
+def test_only_the_changed_city_and_the_summary_head_are_rendered_again(client_for, three_cities, counted_parts):
     province = client_for("province")
     first = reader(province.get(URL))
-    assert len(counted_parts) == 4 + 1  # 汇总, three sheets, the page numbers
+    # the 汇总's head (with 广州's rows), its 2 other blocks, three sheets, the page numbers, the
+    # 汇总's code laid over its pages
+    assert len(counted_parts) == 1 + 2 + 3 + 2
     counted_parts.clear()
     assert province.get(URL).content == b"".join([province.get(URL).content])  # unchanged: nothing rendered
     assert counted_parts == []
-    nomination = Nomination.objects.filter(city=city("guangzhou")).first()
-    services.update_nomination(nomination, user=user("guangzhou"), name="广州服务型制造创新有限公司")
+    nomination = Nomination.objects.filter(city=city("huizhou")).first()
+    services.update_nomination(nomination, user=user("huizhou"), name="惠州服务型制造创新有限公司")
     second = reader(province.get(URL))
-    assert len(counted_parts) == 2  # 广州's sheet and the 汇总; the page numbers are the same pages
-    # (a name's ending is kept together in its own span, hence the shorter text)
-    assert "广州服务型制造创新" in counted_parts[0] and "服务型制造示范推荐汇总（全省）" in counted_parts[0]
-    assert "广州服务型制造创新" in counted_parts[1] and "推荐单位（盖章）：广州市" in counted_parts[1]
-    render = Render.objects.get(kind=PROVINCE_ANNEX2_PDF.name, status=Render.DONE, parts_rendered=2)
-    assert render.parts_total == 4
+    # 惠州's sheet, 惠州's rows of the 汇总's list, the 汇总's head (its counts and code, with 广州's
+    # rows), the new code laid over the 汇总's pages; the page numbers are the same pages
+    assert len(counted_parts) == 4
+    [code] = [html for html in counted_parts if "<table" not in html]
+    [head] = [html for html in counted_parts if "推荐名额使用情况" in html]
+    [sheet] = [html for html in counted_parts if "推荐单位（盖章）" in html]
+    [block] = [html for html in counted_parts if html not in (code, head, sheet)]
+    assert "服务型制造示范推荐汇总（全省）" in head and "广州智能制造" in head and "惠州服务型制造创新" not in head
+    assert "惠州服务型制造创新" in block and "广州" not in block and "清远" not in block
+    assert "惠州服务型制造创新" in sheet and "推荐单位（盖章）：惠州市" in sheet
+    new_code = annex2.province_annex2(three_cities).summary.verification_code
+    assert new_code in code and "<table" not in code
+    render = Render.objects.get(kind=PROVINCE_ANNEX2_PDF.name, status=Render.DONE, parts_rendered=4)
+    assert render.parts_total == 7
     assert texts(second)[-1] == texts(first)[-1]  # 清远's sheet is the stored part
+    outline = [second.get_destination_page_number(item) for item in second.outline]
+    qingyuan_rows = texts(second)[outline[1] - 1]  # the 汇总's last page: 清远's block, stored
+    assert "甲智能装备" in qingyuan_rows and f"校验码：{new_code}" in qingyuan_rows
 
 
 def test_a_new_page_renumbers_without_rendering_the_other_cities(client_for, three_cities, counted_parts):
@@ -145,10 +206,62 @@ def test_a_new_page_renumbers_without_rendering_the_other_cities(client_for, thr
         nominate("huizhou", "enterprise", name=long_name)
     pages = texts(reader(province.get(URL)))
     assert len(pages) > before
-    assert len(counted_parts) == 3  # 惠州, the 汇总, and the page numbers of the new page count
-    assert "推荐单位（盖章）：惠州市" in counted_parts[1]
+    # 惠州's sheet and block, the 汇总's head and code, 清远's block (its rows are numbered after
+    # 惠州's), and the page numbers of the new page count; 广州's sheet is the stored one
+    assert len(counted_parts) == 6
+    assert not any("推荐单位（盖章）：广州市" in html for html in counted_parts)
+    assert sum("推荐单位（盖章）：惠州市" in html for html in counted_parts) == 1
     for number, text in enumerate(pages, start=1):
         assert f"第 {number} 页，共 {len(pages)} 页" in text
+
+
+def test_the_summary_list_in_blocks_of_cities_with_the_widths_of_the_whole_list(three_cities):
+    from intake.annex2.exports.pdf import laid_out_summary, summary_blocks
+
+    summary = annex2.province_annex2(three_cities).summary
+    whole = laid_out_summary(summary)
+    blocks = summary_blocks(summary, cities_per_block=3)  # 广州 (the first), 惠州 (10th city), 清远 (15th)
+    assert [block.first for block in blocks] == [True, False, False]
+    assert [{row[1][1] for row in block.table.rows} for block in blocks] == [{"广州市"}, {"惠州市"}, {"清远市"}]
+    assert [row for block in blocks for row in block.table.rows] == whole.rows  # every row once, in order
+    assert all(block.table.layout == whole.layout for block in blocks)
+    [one] = summary_blocks(summary)  # the one-piece document: the list in one table
+    assert one.first and one.table.rows == whole.rows
+
+
+def test_parts_go_to_the_pool_largest_first(three_cities, monkeypatch):
+    from intake.renders import pool
+
+    sent = []
+    monkeypatch.setattr(pool, "run", lambda jobs: sent.extend(jobs) or [pdf_bytes() for _ in jobs])
+    document = PROVINCE_ANNEX2_PDF.describe({"campaign": three_cities.year})
+    parts = PROVINCE_ANNEX2_PDF.parts(document)
+    datas, rendered = renders.render_parts(PROVINCE_ANNEX2_PDF, parts)
+    assert rendered == len(parts) == len(sent) and all(datas)
+    sizes = [len(html) for _, html in sent]
+    assert sizes == sorted(sizes, reverse=True) and "推荐名额使用情况" in sent[0][1]
+
+
+def test_parts_render_the_same_with_the_processs_shared_font_configuration(three_cities):
+    """A pool process renders its parts with one font configuration: the same bytes as each part
+    rendered with a configuration of its own, whatever was rendered before in the process."""
+    from weasyprint import HTML
+
+    document = PROVINCE_ANNEX2_PDF.describe({"campaign": three_cities.year})
+    htmls = [part.payload() for part in PROVINCE_ANNEX2_PDF.parts(document)]
+    shared = [pdfwork.render_html(html) for html in reversed(htmls)][::-1]
+    assert shared == [HTML(string=html).write_pdf() for html in htmls]
+
+
+def test_a_province_without_nominations_prints_the_summary_alone(client_for, seeded):
+    campaign = open_campaign()
+    pdf = reader(client_for("province").get(URL))
+    pages = texts(pdf)
+    code = annex2.province_annex2(campaign).summary.verification_code
+    assert [item.title for item in pdf.outline] == [SUMMARY_TITLE]
+    assert "二、推荐对象清单" in " ".join(pages) and "（无）" in " ".join(pages)
+    for number, page in enumerate(pages, start=1):
+        assert f"第 {number} 页，共 {len(pages)} 页" in page and page.count(f"校验码：{code}") >= 1
 
 
 def test_stale_then_fresh_through_the_worker(client_for, three_cities, settings):
@@ -338,6 +451,47 @@ def test_renders_are_kept_old_files_pruned(settings, slow_kind):
     rows = {r.pk: r for r in Render.objects.filter(kind=slow_kind.name)}
     assert len(rows) == 4  # no row is deleted
     assert [rows[r.pk].pruned_at is not None for r in done] == [True, True, False, False]
+
+
+def test_part_files_no_kept_render_is_made_of_are_pruned_after_the_kept_days(settings, slow_kind):
+    """A part file stays while a kept render is made of it, or while it is younger than the kept
+    days (a render may reuse it); after that it goes."""
+    import os
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    settings.RENDER_KEEP_DAYS = 1
+    done = [renders.request_render(slow_kind, {"n": n})[0] for n in range(4)]
+    assert [r.part_digests for r in done] == [[r.digest] for r in done]  # a part of one piece: the document
+    stray = renders.part_path(slow_kind.name, kinds.digest_of("a part no render lists"))
+    fresh = renders.part_path(slow_kind.name, kinds.digest_of("a part written a moment ago"))
+    default_storage.save(stray, io.BytesIO(BLANK))
+    default_storage.save(fresh, io.BytesIO(BLANK))
+    long_ago = (timezone.now() - timedelta(days=5)).timestamp()
+    for path in [stray] + [renders.part_path(slow_kind.name, r.digest) for r in done]:
+        os.utime(default_storage.path(path), (long_ago, long_ago))
+    for age, render in zip((5, 4, 3), done[:3], strict=True):
+        Render.objects.filter(pk=render.pk).update(finished_at=timezone.now() - timedelta(days=age))
+    renders.prune_files(slow_kind, done[-1])
+    kept = [default_storage.exists(renders.part_path(slow_kind.name, r.digest)) for r in done]
+    assert kept == [False, False, True, True]  # the renders pruned, the latest two kept
+    assert not default_storage.exists(stray) and default_storage.exists(fresh)
+    # a pruned render asked for again is rendered again, its part with it
+    again, _ = renders.request_render(slow_kind, {"n": 0})
+    assert again.is_done and default_storage.exists(renders.part_path(slow_kind.name, again.digest))
+
+
+def test_a_part_pruned_while_a_render_reads_it_is_rendered_again(settings, slow_kind, monkeypatch):
+    """Another worker's pruning may remove a part file between the look and the read."""
+    from django.core.files.storage import FileSystemStorage
+
+    exists = FileSystemStorage.exists
+    monkeypatch.setattr(FileSystemStorage, "exists", lambda storage, name: (
+        name.startswith("renders/parts/") and name.endswith(".pdf")) or exists(storage, name))
+    render, _ = renders.request_render(slow_kind, {"n": 1})
+    assert render.is_done and render.parts_rendered == 1
 
 
 def test_every_city_clerk_gets_a_404_for_the_province_render(client_for, three_cities):

@@ -48,3 +48,18 @@ def test_submit_return_and_submit_again_follow_the_table(seeded):
     moves = [kind for kind in slate.events.values_list("kind", flat=True) if kind != SlateEvent.UPLOADED]
     assert moves == [SlateEvent.SUBMITTED, SlateEvent.RETURNED, SlateEvent.SUBMITTED, SlateEvent.ACCEPTED]
     assert [r.history_change_reason for r in slate.history.order_by("history_id")][-3:] == ["退回", "提交省厅", "受理"]
+
+
+def test_a_move_is_taken_only_by_whom_the_table_names(seeded):
+    from django.core.exceptions import PermissionDenied
+
+    nominate("qingyuan", "project")
+    ready_slate("qingyuan")
+    submit("qingyuan")
+    slate = Slate.objects.get(campaign=open_campaign(), city=city("qingyuan"))
+    with pytest.raises(PermissionDenied, match="审核"):
+        states.take(slate, "accept", user=user("qingyuan"))
+    slate.status = Slate.RETURNED
+    with pytest.raises(PermissionDenied):
+        states.take(slate, "submit", user=user("huizhou"))
+    assert Slate.objects.get(pk=slate.pk).status == Slate.SUBMITTED

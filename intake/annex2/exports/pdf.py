@@ -14,6 +14,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import groupby
 
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import get_template, render_to_string
@@ -41,32 +42,58 @@ class Annex2Pdf(Annex2Export):
     library = "weasyprint"
 
     def html(self, sheets, summary=None, *, page_numbers=True, attached=None):
-        """The HTML WeasyPrint lays out (public so that benchmarks and tests can look at it).
-        `page_numbers=False` leaves the page numbers out, for a part of an assembled document whose
-        numbers are laid over it afterwards (`intake/renders/annex2.py`); `attached` is the number of
-        sheets the 汇总 says follow it (default: those of `sheets`)."""
+        """The HTML WeasyPrint lays out (public so that benchmarks and tests can look at it): the
+        汇总 (its list in one table) then the sheets. `page_numbers=False` leaves the page numbers
+        out, for a part of an assembled document whose numbers are laid over it afterwards
+        (`intake/renders/annex2.py`); `attached` is the number of sheets the 汇总 says follow it
+        (default: those of `sheets`)."""
+        return self._document(
+            sheets=sheets, summary=summary, summary_head=summary is not None,
+            summary_blocks=summary_blocks(summary) if summary is not None else [],
+            page_numbers=page_numbers, attached=len(sheets) if attached is None else attached,
+        )
+
+    # The 汇总 of an assembled document in pieces: its head, and its list in blocks of rows. Their
+    # pages carry no 校验码 of their own: the 汇总's, which any row changes, is laid over them
+    # (`code_stamp_html`), so that one city's change leaves the other cities' blocks as they are.
+
+    def summary_head_html(self, summary, *, attached, first):
+        """The 汇总's title, counts against the quotas and 校验码, then the `first` block of its list."""
+        return self._document(sheets=[], summary=summary, summary_head=True, summary_blocks=[first],
+                              page_numbers=False, attached=attached, footer_code="")
+
+    def summary_block_html(self, block):
+        """One `SummaryBlock` of the 汇总's list, on pages of its own."""
+        return self._document(sheets=[], summary=None, summary_head=False, summary_blocks=[block],
+                              page_numbers=False, footer_code="")
+
+    def _document(self, **context):
         font = find_cjk_font()
         if font is None:
             raise CjkFontMissing(f"没有找到中文字体，无法生成 PDF（汉字会显示为空白方框）。{INSTALL_HINT}")
         return render_to_string(TEMPLATE, {
-            "sheets": sheets,
-            "summary": summary,
-            "summary_list": laid_out_summary(summary) if summary is not None else None,
             "font_family": font_family_css(font),
             "annex_label": annex2.ANNEX_LABEL,
             "title": annex2.TITLE,
             "note": annex2.NOTE,
             "empty_text": annex2.EMPTY_TABLE_TEXT,
-            "page_numbers": page_numbers,
-            "attached": len(sheets) if attached is None else attached,
+            "footer_code": "string(code)",
+            **context,
         })
 
     def page_numbers_html(self, orientations):
         """Pages carrying only their numbers (第 n 页，共 m 页), landscape where `orientations` says
         so, in the same geometry as `html`: laid over an assembled document's pages."""
-        font = find_cjk_font()
+        return self._overlay(orientations, page_numbers=True, footer_code="")
+
+    def code_stamp_html(self, code):
+        """One page of the 汇总's shape carrying only its footer's 校验码 `code`, where `html` prints
+        it: laid over every page of the 汇总 in an assembled document."""
+        return self._overlay([True], page_numbers=False, footer_code=css_string(code))
+
+    def _overlay(self, orientations, **context):
         return render_to_string(PAGE_NUMBERS_TEMPLATE, {
-            "orientations": orientations, "font_family": font_family_css(font), "page_numbers": True,
+            "orientations": orientations, "font_family": font_family_css(find_cjk_font()), **context,
         })
 
     def render_bytes(self, sheets, summary):
@@ -255,3 +282,47 @@ def laid_out_sections(sheet):
 def laid_out_summary(summary):
     shape = layout(summary.headers, summary.rows, width_pt=SUMMARY_WIDTH_PT, font_pt=SUMMARY_FONT_PT)
     return LaidOutTable(summary.headers, shape, [shape.cells(row) for row in summary.rows])
+
+
+def css_string(text):
+    """`text` as a CSS string literal."""
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ") + '"'
+
+
+@dataclass
+class SummaryBlock:
+    """Rows of the 汇总's list, laid out with the widths of the whole list so that the columns line
+    up from one block to the next; the first block opens the list (its heading)."""
+
+    first: bool
+    table: LaidOutTable
+
+    def printed(self):
+        """What the block prints, as plain data (its part's digest)."""
+        layout = self.table.layout
+        return [self.first, self.table.headers, layout.widths, layout.kinds, sorted(layout.soft),
+                [[[kind, str(cell)] for kind, cell in row] for row in self.table.rows]]
+
+
+def summary_blocks(summary, *, cities_per_block=None):
+    """The 汇总's list as `SummaryBlock`s: one, the whole list in one table (`cities_per_block`
+    None); or the first city's rows, then the other cities' in blocks of `cities_per_block`
+    consecutive cities, counted over every city in order (`summary.quota_rows`, the order of the
+    rows), so that a block holds the same cities whatever the data; each rendered on its own in an
+    assembled document."""
+    whole = laid_out_summary(summary)
+    if cities_per_block is None or not whole.rows:
+        return [SummaryBlock(True, whole)]
+    column = summary.headers.index("推荐地市")
+    position = {quota_row.city.name: index for index, quota_row in enumerate(summary.quota_rows)}
+    first_city = summary.rows[0][column]
+
+    def block_of(pair):
+        city = pair[0][column]
+        return -1 if city == first_city else position[city] // cities_per_block
+
+    blocks = []
+    for _, pairs in groupby(zip(summary.rows, whole.rows, strict=True), key=block_of):
+        rows = [cells for _, cells in pairs]
+        blocks.append(SummaryBlock(not blocks, LaidOutTable(whole.headers, whole.layout, rows)))
+    return blocks

@@ -14,7 +14,7 @@ from intake.common.localtime import local_time
 from intake.common.outcome import save_form, say_outcome
 from intake.common.request_input import parse_int
 from intake.models import Category, Nomination
-from intake.review import crosschecks
+from intake.review import crosschecks, states
 from intake.review import selectors as review_selectors
 from intake.review import services as review_services
 from intake.review.forms import ProvinceContactForm, RejectForm, ReturnSlateForm
@@ -89,6 +89,7 @@ def city_review(request, code):
         "stamped": stamped,
         "return_form": ReturnSlateForm(),
         "may_review": scoping.has_permission("review", request.user),
+        "may_decide": any(states.may(slate, action, request.user) for action in ("accept", "return")),
         "paper_required": Nomination.PAPER_COPIES_REQUIRED,
         "now": timezone.now(),
         "campaigns": campaigns,
