@@ -223,17 +223,16 @@ def _selection_url(campaign):
 
 @require_POST
 def nomination_select(request, pk):
-    nomination = scoping.get_nomination_for_user(request.user, pk)
-    scoping.has_permission("review", request.user, raise_exception=True)
-    say_outcome(request, lambda: review_services.select_for_ministry(nomination, user=request.user),
-                f"已将“{nomination.name}”列入省推荐名单。")
-    return redirect(_selection_url(nomination.campaign))
+    return _change_selection(request, pk, review_services.select_for_ministry, "已将“{}”列入省推荐名单。")
 
 
 @require_POST
 def nomination_unselect(request, pk):
+    return _change_selection(request, pk, review_services.unselect_for_ministry, "已将“{}”移出省推荐名单。")
+
+
+def _change_selection(request, pk, change, done):
     nomination = scoping.get_nomination_for_user(request.user, pk)
     scoping.has_permission("review", request.user, raise_exception=True)
-    say_outcome(request, lambda: review_services.unselect_for_ministry(nomination, user=request.user),
-                f"已将“{nomination.name}”移出省推荐名单。")
+    say_outcome(request, lambda: change(nomination, user=request.user), done.format(nomination.name))
     return redirect(_selection_url(nomination.campaign))
