@@ -3,9 +3,13 @@ database. Each part is rendered by WeasyPrint from its HTML; the pieces are put 
 """
 
 import io
+from functools import lru_cache
 
 WARM_HTML = '<html><body style="font-family: serif">预热</body></html>'
 _font_config = []
+# At-rules WeasyPrint records in the document's own configuration as it parses them (its fonts, its
+# counter styles): a stylesheet holding one is parsed again with each document's.
+DOCUMENT_RULES = ("@font-face", "@counter-style", "@color-profile")
 
 
 def render_html(html):
@@ -17,13 +21,50 @@ def render_html(html):
     fonts, so a document declaring its own (@font-face, which WeasyPrint adds to the configuration
     it is given) gets a configuration of its own."""
     from weasyprint import HTML
+
+    if any(rule in html for rule in DOCUMENT_RULES):
+        return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(font_config=_shared_font_config())
+
+
+def render_part(document):
+    """PDF bytes of a part of an assembled document, `document` = (HTML without its <style>, the
+    stylesheet): the same bytes as the HTML with the stylesheet in its <style> (`render_html`).
+
+    The parts of a document share a few stylesheets (the sheets' one, the 汇总's), which WeasyPrint
+    would parse again for each part: a process parses each once (`_stylesheet`, by its text) and
+    gives WeasyPrint the parsed one. Given apart, a stylesheet is the user's rather than the
+    document's author's; the two differ only against the author's own rules (there are none, the
+    HTML has no <style> then) and its style attributes, which win over either."""
+    from weasyprint import CSS, HTML
+
+    html, css = document
+    if any(rule in html or rule in css for rule in DOCUMENT_RULES):
+        from weasyprint.css.counters import CounterStyle
+        from weasyprint.text.fonts import FontConfiguration
+
+        font_config, counter_style = FontConfiguration(), CounterStyle()
+        stylesheet = CSS(string=css, font_config=font_config, counter_style=counter_style)
+        return HTML(string=html).write_pdf(stylesheets=[stylesheet], font_config=font_config,
+                                           counter_style=counter_style)
+    return HTML(string=html).write_pdf(font_config=_shared_font_config(), stylesheets=[_stylesheet(css)])
+
+
+def _shared_font_config():
     from weasyprint.text.fonts import FontConfiguration
 
-    if "@font-face" in html:
-        return HTML(string=html).write_pdf()
     if not _font_config:
         _font_config.append(FontConfiguration())
-    return HTML(string=html).write_pdf(font_config=_font_config[0])
+    return _font_config[0]
+
+
+@lru_cache(maxsize=8)
+def _stylesheet(css):
+    """`css` parsed (WeasyPrint), kept for the next parts with the same stylesheet. A parsed
+    stylesheet is not changed by the documents laid out with it."""
+    from weasyprint import CSS
+
+    return CSS(string=css, font_config=_shared_font_config())
 
 
 def warm(_=None):
