@@ -46,8 +46,9 @@ def render_part(document):
         font_config, counter_style = FontConfiguration(), CounterStyle()
         stylesheet = CSS(string=css, font_config=font_config, counter_style=counter_style)
         return HTML(string=html).write_pdf(stylesheets=[stylesheet], font_config=font_config,
-                                           counter_style=counter_style)
-    return HTML(string=html).write_pdf(font_config=_shared_font_config(), stylesheets=[_stylesheet(css)])
+                                           counter_style=counter_style, uncompressed_pdf=True)
+    return HTML(string=html).write_pdf(font_config=_shared_font_config(), stylesheets=[_stylesheet(css)],
+                                       uncompressed_pdf=True)
 
 
 def _shared_font_config():
@@ -118,6 +119,7 @@ def assemble(parts, titles, stamp=None, font_sources=None, marks=None):
     writer.page_mode = "/UseOutlines"
     if font_sources:
         share_fonts(writer, font_sources)
+    compress_streams(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
@@ -163,6 +165,22 @@ def lay_over(writer, overlays):
         existing = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
         end = writer._add_object(_content(f"Q {' '.join(drawn)}\n".encode()))
         page[NameObject("/Contents")] = ArrayObject([begin, *existing, end])
+
+
+def compress_streams(writer):
+    """Compresses (Flate) the streams of `writer` that are not: the parts come uncompressed
+    (`render_part`), as their fonts, most of their bytes, are replaced by one shared program
+    (`share_fonts`) and compressing them in each part would be work thrown away. What is left (the
+    pages' contents, the fonts' maps to Unicode, the shared program) is compressed once, here.
+    A stream that does not get smaller (a few bytes) stays as it is."""
+    from pypdf.generic import StreamObject
+
+    for index, obj in enumerate(writer._objects):
+        if isinstance(obj, StreamObject) and "/Filter" not in obj:
+            encoded = obj.flate_encode()
+            if len(encoded._data) < len(obj._data):
+                encoded.indirect_reference = obj.indirect_reference
+                writer._objects[index] = encoded  # where pypdf's own compress_content_streams puts it
 
 
 def _content(data):

@@ -153,6 +153,29 @@ def test_the_font_is_embedded_once_per_part_at_most(client_for, three_cities):
         assert char in text and glyphs[cmap[ord(char)]].numberOfContours != 0, char
 
 
+def test_the_assembly_compresses_what_the_uncompressed_parts_leave(three_cities):
+    """The parts come uncompressed (their fonts are replaced anyway); the assembled document has
+    every stream of any size compressed, and shows the same pages as the assembly of the same
+    parts compressed by WeasyPrint."""
+    from weasyprint import HTML
+
+    kind = PROVINCE_ANNEX2_PDF
+    document = kind.describe({"campaign": three_cities.year})
+    parts = kind.parts(document)
+    datas = [part.renderer(part.payload()) for part in parts]
+    assert not any(b"/FlateDecode" in data for data in datas)
+    data, _ = kind.assemble(document, parts, datas)
+    pdf = PdfReader(io.BytesIO(data))
+    streams = [pdf.get_object(number) for number in range(1, len(pdf.xref[0]) + 1)]
+    streams = [obj for obj in streams if hasattr(obj, "get_data")]
+    assert streams and all(obj.get("/Filter") == "/FlateDecode" for obj in streams if len(obj._data) > 64)
+    compressed = [HTML(string=with_style(part.payload())).write_pdf() for part in parts]
+    same, _ = kind.assemble(document, parts, compressed)
+    assert texts(pdf) == texts(PdfReader(io.BytesIO(same)))
+    assert [page.get_contents().get_data() for page in pdf.pages] == [
+        page.get_contents().get_data() for page in PdfReader(io.BytesIO(same)).pages]
+
+
 def font_programs(pdf):
     """(object number, bytes) of the font program of every font on the pages and in their forms."""
     for page in pdf.pages:
@@ -251,7 +274,7 @@ def with_style(document):
 def test_parts_render_the_same_with_the_processs_shared_font_configuration_and_stylesheets(three_cities):
     """A pool process renders its parts with one font configuration and each stylesheet parsed once:
     the same bytes as each part rendered on its own, its stylesheet in its <style>, whatever was
-    rendered before in the process."""
+    rendered before in the process (uncompressed: the assembly compresses what it keeps)."""
     from weasyprint import HTML
 
     document = PROVINCE_ANNEX2_PDF.describe({"campaign": three_cities.year})
@@ -260,7 +283,7 @@ def test_parts_render_the_same_with_the_processs_shared_font_configuration_and_s
     pdfwork._stylesheet.cache_clear()
     shared = [pdfwork.render_part(part) for part in reversed(parts)][::-1]
     assert pdfwork._stylesheet.cache_info().hits > 0
-    assert shared == [HTML(string=with_style(part)).write_pdf() for part in parts]
+    assert shared == [HTML(string=with_style(part)).write_pdf(uncompressed_pdf=True) for part in parts]
 
 
 def test_a_sheet_part_is_the_sheets_document_without_its_page_numbers(three_cities):
@@ -275,7 +298,7 @@ def test_a_sheet_part_is_the_sheets_document_without_its_page_numbers(three_citi
     html, css = export.sheet_part(sheet)
     assert "<style>" not in html and "@page" in css
     inline = export.html([sheet], None, page_numbers=False)
-    assert pdfwork.render_part((html, css)) == HTML(string=inline).write_pdf()
+    assert pdfwork.render_part((html, css)) == HTML(string=inline).write_pdf(uncompressed_pdf=True)
 
 
 def test_a_stylesheet_declaring_fonts_is_parsed_with_its_documents_own_configuration():
