@@ -26,7 +26,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
@@ -62,7 +61,7 @@ def fill_full_quota():
 
     from intake.entry import services
     from intake.models import Campaign, Category, City, DemoMode, User
-    from intake.review.services import save_slate_contact
+    from intake.review import services as review_services
     from quotas.selectors import limit_for
     from quotas.services import copy_quota_rules
 
@@ -79,8 +78,8 @@ def fill_full_quota():
     serial = 0
     for city in City.objects.all():
         clerk = User.objects.get(city=city)
-        save_slate_contact(user=clerk, campaign=campaign, city=city, filler_name="张晓明",
-                           filler_phone="020-83133359")
+        review_services.save_slate_contact(user=clerk, campaign=campaign, city=city, filler_name="张晓明",
+                                    filler_phone="020-83133359")
         for category in Category.objects.all():
             for i in range(limit_for(campaign, city, category.code)):
                 serial += 1

@@ -21,8 +21,6 @@ import time
 import warnings
 from pathlib import Path
 
-from intake.campaigns.selectors import get_campaign
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
@@ -54,8 +52,10 @@ def seed():
 
 
 def pages():
-    """(name, account, url): a city whose slate is still a draft (its forms are open) and a city
-    whose slate is with the province."""
+    """(name, account, url, data): a city whose slate is still a draft (its forms are open) and a city
+    whose slate is with the province. `data`: a function giving the form to post, else the page is
+    read; `account` None: not logged in."""
+    from intake.campaigns.selectors import get_campaign
     from intake.models import Nomination, Slate, User
 
     campaign = get_campaign()
@@ -63,34 +63,54 @@ def pages():
     city = draft.first().city
     submitted = Slate.objects.filter(campaign=campaign, status=Slate.SUBMITTED).order_by("city__code").first().city
     clerk = User.objects.filter(role=User.CITY, city=city).order_by("pk").first().username
-    nomination = Nomination.objects.filter(campaign=campaign, city=city, status=Nomination.ENTERED).order_by("pk")[0]
+    entered = Nomination.objects.filter(campaign=campaign, city=city, status=Nomination.ENTERED).order_by("pk")
+    nomination, saved = entered[:2]
     return [
-        (f"city home ({city.name})", clerk, "/"),
-        ("city nomination list", clerk, "/nominations/"),
-        ("nominee detail (city, editable)", clerk, f"/nominations/{nomination.pk}/"),
-        ("new-nominee form", clerk, "/nominations/new/enterprise/"),
-        ("slate page", clerk, "/slate/"),
-        ("province overview", "province", "/"),
-        ("province nomination list", "province", "/nominations/"),
-        (f"city review ({submitted.name}, submitted)", "province", f"/review/{submitted.code}/"),
-        ("nominee detail (province)", "province", f"/nominations/{nomination.pk}/"),
+        (f"city home ({city.name})", clerk, "/", None),
+        ("city nomination list", clerk, "/nominations/", None),
+        ("nominee detail (city, editable)", clerk, f"/nominations/{nomination.pk}/", None),
+        # Another nominee than the page above: each save adds a row to the history its page shows.
+        ("nominee save (city, POST)", clerk, f"/nominations/{saved.pk}/", edit_of(saved)),
+        ("new-nominee form", clerk, "/nominations/new/enterprise/", None),
+        ("slate page", clerk, "/slate/", None),
+        ("province overview", "province", "/", None),
+        ("province nomination list", "province", "/nominations/", None),
+        (f"city review ({submitted.name}, submitted)", "province", f"/review/{submitted.code}/", None),
+        ("nominee detail (province)", "province", f"/nominations/{nomination.pk}/", None),
+        ("login page", None, "/accounts/login/", None),
     ], nomination
 
 
-def measure(client, url, n):
+def edit_of(nomination):
+    """The nominee's form as its page shows it, with another contact each time (as a clerk saves it
+    in bench/deadline_locust.py): every post is a real change, saved with its history row."""
+    from intake.entry.forms import NominationForm
+
+    form = NominationForm(instance=nomination, category=nomination.category, allow_category_change=True)
+    fields = {name: form[name].value() for name in form.fields}
+    fields = {name: "" if value is None else value for name, value in fields.items()}
+    turn = iter(range(10**9))
+    return lambda: {**fields, "contact_name": f"联系人{next(turn)}"}
+
+
+def measure(client, url, n, data=None):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    def request():
+        response = client.get(url) if data is None else client.post(url, data())
+        # A save answers with a redirect to the nominee's page (not followed: the page is measured apart).
+        assert response.status_code == (200 if data is None else 302), f"{url} answered {response.status_code}"
+
     for _ in range(2):  # warm: templates compiled, connection open, the client's session cached
-        response = client.get(url)
-        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        request()
     with CaptureQueriesContext(connection) as captured:
-        client.get(url)
+        request()
     queries = len(captured)  # read now: the next request clears the connection's log
     cpu, wall = [], []
     for _ in range(n):
         c, w = time.process_time(), time.perf_counter()
-        client.get(url)
+        request()
         cpu.append((time.process_time() - c) * 1000)
         wall.append((time.perf_counter() - w) * 1000)
     return queries, statistics.median(cpu), statistics.median(wall)
@@ -113,11 +133,12 @@ def main():
         rows, _nomination = pages()
         clients = {}
         print(f"{'page':<44} {'queries':>7} {'CPU ms':>7} {'wall ms':>8}   (median of {args.n}, warm)")
-        for name, account, url in rows:
+        for name, account, url, data in rows:
             if account not in clients:
                 clients[account] = Client()
-                clients[account].force_login(User.objects.get(username=account))
-            queries, cpu, wall = measure(clients[account], url, args.n)
+                if account is not None:
+                    clients[account].force_login(User.objects.get(username=account))
+            queries, cpu, wall = measure(clients[account], url, args.n, data)
             print(f"{name:<44} {queries:>7} {cpu:>7.1f} {wall:>8.1f}")
         print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 

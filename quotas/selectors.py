@@ -1,5 +1,6 @@
 """Reading quotas: the limit that applies to a city and how much of it is used."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -68,20 +69,28 @@ def used_places(campaign, city, category_code, *, exclude_pk=None):
     return qs.count()
 
 
-def quota_matrix(campaign, cities=None):
-    """{city_id: [QuotaLine per category]} for many cities in three queries."""
+def quota_matrix(campaign, cities=None, *, nominations=None):
+    """{city_id: [QuotaLine per category]} for many cities in three queries. `nominations`: every
+    nomination of those cities, as the page has read them to show them: counted from those rows
+    (two queries), so the quota lines agree with the list beside them."""
     cities = list(cities if cities is not None else City.objects.all())
     categories = list(Category.objects.all())
     rules = rules_for(campaign)
-    counts = {
-        (row["city_id"], row["category_id"]): row["n"]
-        for row in Nomination.objects.filter(
-            campaign=campaign, city__in=cities, status__in=Nomination.COUNTED_STATUSES
+    if nominations is None:
+        counts = {
+            (row["city_id"], row["category_id"]): row["n"]
+            for row in Nomination.objects.filter(
+                campaign=campaign, city__in=cities, status__in=Nomination.COUNTED_STATUSES
+            )
+            .order_by()  # counts need no order; the model's joins three tables
+            .values("city_id", "category_id")
+            .annotate(n=Count("pk"))
+        }
+    else:
+        counts = Counter(
+            (n.city_id, n.category_id) for n in nominations
+            if n.campaign_id == campaign.pk and n.status in Nomination.COUNTED_STATUSES
         )
-        .order_by()  # counts need no order; the model's joins three tables
-        .values("city_id", "category_id")
-        .annotate(n=Count("pk"))
-    }
     return {
         city.pk: [
             QuotaLine(category, counts.get((city.pk, category.code), 0), resolve_limit(rules, city, category.code))
@@ -91,8 +100,8 @@ def quota_matrix(campaign, cities=None):
     }
 
 
-def quota_table(campaign, city):
-    return quota_matrix(campaign, [city])[city.pk]
+def quota_table(campaign, city, *, nominations=None):
+    return quota_matrix(campaign, [city], nominations=nominations)[city.pk]
 
 
 # --- The province's own selection for the ministry (QuotaRule scope "province") -------------

@@ -7,14 +7,23 @@ from intake.common.request_input import parse_int
 from intake.models import Campaign, DeadlineExtension
 
 
-def get_campaign(year=None):
-    """The campaign named by `year` (404 when unknown), else the current one."""
+def get_campaign(year=None, *, among=None):
+    """The campaign named by `year` (404 when unknown), else the current one. `among`: every
+    campaign, as a page with the campaign picker has read them (`all_campaigns`): the campaign is
+    taken from those rows rather than read again."""
     if year:
-        try:
-            return Campaign.objects.get(year=year if isinstance(year, int) else parse_int(year))
-        except Campaign.DoesNotExist:
+        wanted = year if isinstance(year, int) else parse_int(year)
+        if among is None:
+            campaign = Campaign.objects.filter(year=wanted).first() if wanted is not None else None
+        else:
+            campaign = next((c for c in among if wanted is not None and c.year == wanted), None)
+        if campaign is None:
             raise Http404("没有该年度的遴选批次。")
-    campaign = Campaign.objects.current()
+        return campaign
+    if among is None:
+        campaign = Campaign.objects.current()
+    else:  # CampaignQuerySet.current's choice: the newest open campaign, else the newest
+        campaign = max(among, key=lambda c: (c.is_open, c.year), default=None)
     if campaign is None:
         raise Http404("尚未设置遴选批次，请联系系统管理员。")
     return campaign
@@ -49,4 +58,6 @@ def deadline_open(campaign, city, now=None, *, deadline=None):
 
 
 def all_campaigns():
-    return Campaign.objects.only("year", "name", "is_open")
+    """Every campaign, newest first (the campaign picker's options), whole rows: a page may take
+    its campaign from them (`get_campaign(…, among=…)`)."""
+    return list(Campaign.objects.all())

@@ -1,11 +1,11 @@
 """Forms: one nomination form whose fields follow the category's Annex 2 columns."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from intake.common.forms import CreditCodeField, EmailField, FormNoField, PhoneField, label_empty_choices
-from intake.common.request_input import IdChoiceField
+from intake.common.request_input import IdChoiceField, parse_int
 from intake.models import (
     ENTRY_FIELDS,
     MINISTRY_PLATFORM,
@@ -26,6 +26,38 @@ HELP_TEXTS = {
 }
 
 
+class ListedChoices:
+    """A select of reference rows (categories, demo modes) read once per form: `list_choices()` reads
+    the options the page shows (left lazy, Django reads the table again to decide the select's
+    `required` attribute), and a posted value is then found among those rows rather than read
+    from the table again; a value that is not among them is refused as Django refuses it."""
+
+    _listed = None
+
+    def list_choices(self):
+        self.choices = list(iter(self.choices))  # iter: no COUNT first
+        self._listed = {str(value): value.instance for value, _ in self.choices if hasattr(value, "instance")}
+
+    def to_python(self, value):
+        if self._listed is None or value in self.empty_values or isinstance(value, self.queryset.model):
+            return super().to_python(value)
+        key = str(value)
+        if isinstance(self.queryset.model._meta.pk, models.IntegerField):
+            key = str(parse_int(key))  # ASCII digits, as IdChoiceField reads an id
+        try:
+            return self._listed[key]
+        except KeyError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
+class ListedModelChoiceField(ListedChoices, forms.ModelChoiceField):
+    pass
+
+
+class ListedIdChoiceField(ListedChoices, IdChoiceField):
+    pass
+
+
 class NominationForm(forms.ModelForm):
     """Built for one category; `allow_category_change` adds the 类别 select used when editing
     (the view then builds the form for the category posted, so its own columns are asked for)."""
@@ -38,7 +70,7 @@ class NominationForm(forms.ModelForm):
         fields = list(dict.fromkeys(f for names in ENTRY_FIELDS.values() for f in names))
         field_classes = {
             "contact_phone": PhoneField, "contact_email": EmailField, "electronic_no": FormNoField,
-            "demo_mode": IdChoiceField,
+            "demo_mode": ListedIdChoiceField,
         }
 
     def __init__(self, *args, category, allow_category_change=False, **kwargs):
@@ -72,19 +104,15 @@ class NominationForm(forms.ModelForm):
         if "contact_email" in self.fields:
             self.fields["contact_email"].error_messages["invalid"] = "电子邮箱格式不正确，应类似 name@example.com。"
         if allow_category_change and not category.is_city:
-            self.fields["category"] = forms.ModelChoiceField(
+            self.fields["category"] = ListedModelChoiceField(
                 Category.objects.exclude(pk=Category.CITY), label="类别", initial=category, empty_label=None,
                 help_text="改为其他类别须该类别仍有名额；保存后表单会按新类别显示应填写的栏目。",
             )
             self.order_fields(["category"])
         label_empty_choices(self)
-        # The options of the reference selects read once per form: left lazy, Django reads the
-        # table again to decide the select's `required` attribute.
         for name in ("category", "demo_mode"):
             if name in self.fields:
-                self.fields[name].choices = list(iter(self.fields[name].choices))  # iter: no COUNT first
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+                self.fields[name].list_choices()
 
     def _condition_help(self):
         """The campaign's own thresholds (admins edit them with the campaign)."""
@@ -119,8 +147,11 @@ class NominationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in ENTRY_FIELDS[self.category.code]}
 
     @staticmethod
-    def posted_category(data):
-        """The category an edit form posts (the view builds the form for it), or None if it names none."""
+    def posted_category(data, current=None):
+        """The category an edit form posts (the view builds the form for it), or None if it names none;
+        `current`: the nominee's own category, given back as it is when posted unchanged (most saves)."""
+        if current is not None and data.get("category") == current.pk:
+            return current
         field = forms.ModelChoiceField(Category.objects.all(), required=False)
         try:
             return field.clean(data.get("category"))

@@ -189,7 +189,11 @@ def nomination_for_writing(nomination, *, user):
     has_permission("enter", user, nomination.city, raise_exception=True)
     with transaction.atomic():
         lock_city(nomination.campaign, nomination.city)
-        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        # Its campaign and city read in the same query (the checks and the save use both); only the
+        # nomination's row is locked, as before.
+        nomination = (
+            Nomination.objects.select_for_update(of=("self",)).select_related("campaign", "city").get(pk=nomination.pk)
+        )
         ensure_entry_open(nomination.campaign, nomination.city)
         yield nomination
 

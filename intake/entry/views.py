@@ -25,14 +25,16 @@ from quotas.selectors import quota_table
 
 
 def home(request):
-    campaign = get_campaign(request.GET.get("campaign"))
+    campaigns = all_campaigns()
+    campaign = get_campaign(request.GET.get("campaign"), among=campaigns)
     if request.user.sees_all_cities:
-        return _province_home(request, campaign)
-    return _city_home(request, campaign)
+        return province_overview(request, campaign, campaigns=campaigns)
+    return _city_home(request, campaign, campaigns=campaigns)
 
 
-def _city_home(request, campaign, slate_form=None):
-    """The city's home; `slate_form`: the Annex 2 header form as posted, when it was refused."""
+def _city_home(request, campaign, slate_form=None, *, campaigns=None):
+    """The city's home; `slate_form`: the Annex 2 header form as posted, when it was refused;
+    `campaigns`: the picker's, when the view has read them."""
     city = request.user.city
     slate = slate_for(campaign, city)
     by_category = selectors.nominations_by_category(campaign, city)
@@ -41,23 +43,23 @@ def _city_home(request, campaign, slate_form=None):
     return render(request, "intake/city_home.html", {
         "campaign": campaign,
         "city": city,
-        "sections": [(line, by_category.get(line.category.code, [])) for line in quota_table(campaign, city)],
+        "sections": [
+            (line, by_category.get(line.category.code, []))
+            for line in quota_table(campaign, city, nominations=(n for rows in by_category.values() for n in rows))
+        ],
         "deadline": deadline,
         "entry_open": selectors.entry_is_open(campaign, city, deadline=deadline, slate=slate),
         "deadline_open": deadline_open(campaign, city, deadline=deadline),
         "slate": slate,
         "slate_form": slate_form or SlateContactForm(instance=slate),
         "recognitions": recognitions,
-        "campaigns": all_campaigns(),
+        "campaigns": all_campaigns() if campaigns is None else campaigns,
     })
 
 
-def _province_home(request, campaign):
-    return province_overview(request, campaign)
-
-
 def nomination_list(request):
-    campaign = get_campaign(request.GET.get("campaign"))
+    campaigns = all_campaigns()
+    campaign = get_campaign(request.GET.get("campaign"), among=campaigns)
     nominations = scoping.nominations_for(request.user).filter(campaign=campaign)
     categories = list(Category.objects.all())
     cities = list(scoping.visible_cities(request.user)) if request.user.sees_all_cities else None
@@ -77,7 +79,7 @@ def nomination_list(request):
         "categories": categories,
         "statuses": Nomination.STATUS_CHOICES,
         "cities": cities,
-        "campaigns": all_campaigns(),
+        "campaigns": campaigns,
     })
 
 
@@ -123,7 +125,7 @@ def nomination_detail(request, pk):
         category = nomination.category
         if request.method == "POST":
             # Build the form for the category asked for, so its own columns are validated.
-            category = NominationForm.posted_category(request.POST) or category
+            category = NominationForm.posted_category(request.POST, current=category) or category
         form = NominationForm(
             request.POST or None, instance=nomination, category=category, allow_category_change=True
         )

@@ -28,6 +28,8 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.utils.functional import SimpleLazyObject
+
 from intake.common.validators import credit_code_region_warning
 from intake.entry import selectors
 from intake.evaluation.selectors import recognitions_for
@@ -122,7 +124,8 @@ def _check(campaign, city=None, *, cities=None):
 def entry_warnings(nomination):
     """What the city sees when it saves `nomination`: the warnings of its own columns, the same
     the reviewer sees for them (never another city's data)."""
-    return own_warnings(nomination, nomination.campaign, nomination.city, selectors.cities_by_prefix())
+    # The other cities' names are read only to word a code registered in another city.
+    return own_warnings(nomination, nomination.campaign, nomination.city, SimpleLazyObject(selectors.cities_by_prefix))
 
 
 def own_warnings(n, campaign, city, cities_by_prefix):

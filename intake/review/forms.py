@@ -1,7 +1,6 @@
 """Forms of the city's slate (填报人, stamped uploads, 发文字号, formal review) and of the
 province's decisions (return, reject) and its own selection sheet's contact."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 
 from intake.common.forms import PhoneField
@@ -24,8 +23,6 @@ class SlateContactForm(forms.ModelForm):
         self.fields["filler_name"].error_messages["required"] = "请填写填报人。"
         self.fields["filler_phone"].error_messages["required"] = "请填写联系电话。"
         self.fields["filler_phone"].help_text = "印在附件2汇总表的表头。"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
     def clean_filler_name(self):
         return (self.cleaned_data.get("filler_name") or "").strip()

@@ -1,6 +1,6 @@
 import re
 
-from django import template
+from django import forms, template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -10,6 +10,25 @@ from intake.models import CITY_BUREAU_ACCOUNT_NOTE, MINISTRY_PLATFORM, MINISTRY_
 from intake.review.crosschecks import percent as percent_text
 
 register = template.Library()
+
+
+@register.simple_tag
+def bootstrap_widget(field):
+    """The field's widget (Django's) with Bootstrap 5's classes, as crispy-forms gave them: the
+    widget's own, its kind (textinput, select …), form-select or form-control, is-invalid after an
+    error (templates/forms/fields.html)."""
+    widget = field.field.widget
+    if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple, forms.FileInput,
+                           forms.MultiWidget)):
+        raise TypeError(f"{field.name}: {type(widget).__name__} is drawn by crispy-forms, not forms/fields.html")
+    classes = widget.attrs.get("class", "").split()
+    kind = type(widget).__name__.lower()
+    if kind not in classes:
+        classes.append(kind)
+    classes.append("form-select" if isinstance(widget, forms.Select) else "form-control")
+    if field.errors:
+        classes.append("is-invalid")
+    return field.as_widget(attrs={"class": " ".join(dict.fromkeys(classes))})
 
 
 @register.filter

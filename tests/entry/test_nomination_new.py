@@ -2,7 +2,7 @@
 
 import pytest
 
-from intake.models import Category, Nomination
+from intake.models import Category, DemoMode, Nomination
 from tests.factories import city, credit_code, nominate, post_data
 
 
@@ -223,3 +223,16 @@ def test_drop_downs_start_with_please_choose(client_for):
     assert "---------" not in page and '<option value="" selected>请选择</option>' in page
     page = client_for("qingyuan").get("/nominations/new/city/").content.decode()
     assert "---------" not in page and "请选择" in page
+
+
+def test_only_the_demo_modes_offered_are_accepted(client_for):
+    # The select's options are the active modes; a posted id is judged against them.
+    retired = DemoMode.objects.create(name="已停用的模式", order=99, is_active=False)
+    offered = DemoMode.objects.filter(is_active=True).last()
+    clerk, qingyuan = client_for("qingyuan"), city("qingyuan")
+    for value in (retired.pk, 999_999, f"{offered.pk}.0"):
+        response = clerk.post("/nominations/new/enterprise/", post_data("enterprise", qingyuan, demo_mode=value))
+        assert response.status_code == 200 and "demo_mode" in response.context["form"].errors, value
+    assert not Nomination.objects.exists()
+    clerk.post("/nominations/new/enterprise/", post_data("enterprise", qingyuan, demo_mode=offered.pk))
+    assert Nomination.objects.get().demo_mode == offered

@@ -1,5 +1,8 @@
 """/slate/ and /nominations/<id>/review/: the city's formal review and the paper/electronic number check."""
 
+import html
+import re
+
 from intake.models import Nomination
 from tests.factories import nominate, open_campaign, review, user
 
@@ -94,4 +97,6 @@ def test_formal_review_inputs_show_the_value_disabled_when_closed_and_escaped(se
         form = FormalReviewForm(nomination=n, read_only=read_only)
         assert 'value="fail" selected' in str(form["check_accuracy"])
         assert ("disabled" in str(form["paper_no"])) is read_only
-        assert "&lt;b&gt;&quot;核查&quot;&lt;/b&gt; &amp; 属实" in str(form["site_check_note"])
+        # Escaped (the entity spelling is the template engine's: &quot; or &#34;), and read back as typed.
+        value = re.search(r' value="([^"]*)"', str(form["site_check_note"]))[1]
+        assert "<" not in value and html.unescape(value) == n.site_check_note

@@ -37,8 +37,9 @@ def _form_errors(request, form):
         messages.error(request, " ".join(errors))
 
 
-def province_overview(request, campaign):
-    """The province's home: every city's slate, counts against quota, deadline and lateness."""
+def province_overview(request, campaign, *, campaigns=None):
+    """The province's home: every city's slate, counts against quota, deadline and lateness;
+    `campaigns`: the picker's, when the view has read them."""
     rows = review_selectors.province_overview(campaign, scoping.visible_cities(request.user))
     # The categories the quota lines were read with (one query fewer).
     categories = [line.category for line in rows[0].lines] if rows else list(Category.objects.all())
@@ -60,19 +61,20 @@ def province_overview(request, campaign):
         "chart": chart,
         "province_quota": province_quota_table(campaign, categories=categories),
         "may_review": scoping.has_permission("review", request.user),
-        "campaigns": all_campaigns(),
+        "campaigns": all_campaigns() if campaigns is None else campaigns,
     })
 
 
 def city_review(request, code):
-    campaign = get_campaign(request.GET.get("campaign"))
+    campaigns = all_campaigns()
+    campaign = get_campaign(request.GET.get("campaign"), among=campaigns)
     slate = scoping.get_slate_for_user(request.user, campaign, code)
     if not request.user.sees_all_cities:
         return redirect(f"{reverse('slate')}?campaign={campaign.year}")  # the city's own page
     city = slate.city
     warnings = crosschecks.warnings_for(campaign, city)
     nominations = review_selectors.review_nominations(campaign, city)
-    lines = quota_table(campaign, city)
+    lines = quota_table(campaign, city, nominations=nominations)
     stamped = review_selectors.stamped_annex2(campaign, city, slate, nominations=nominations,
                                               categories=[line.category for line in lines])
     return render(request, "intake/review_city.html", {
@@ -90,7 +92,7 @@ def city_review(request, code):
         "may_decide": any(states.may(slate, action, request.user) for action in ("accept", "return")),
         "paper_required": Nomination.PAPER_COPIES_REQUIRED,
         "now": timezone.now(),
-        "campaigns": all_campaigns(),
+        "campaigns": campaigns,
     })
 
 

@@ -28,14 +28,15 @@ def _slate_url(campaign):
 
 def slate_page(request):
     scoping.has_permission("keep_slate", request.user, raise_exception=True)
-    campaign = get_campaign(request.GET.get("campaign"))
+    campaigns = all_campaigns()
+    campaign = get_campaign(request.GET.get("campaign"), among=campaigns)
     slate = scoping.get_slate_for_user(request.user, campaign)
     city = slate.city
     # Each thing read once and handed to the checks that need it.
     every = review_selectors.review_nominations(campaign, city)
     nominations = [n for n in every if n.status == Nomination.ENTERED]
     deadline = deadline_for(campaign, city)
-    lines = quota_table(campaign, city)
+    lines = quota_table(campaign, city, nominations=every)
     closed_reason = scoping.entry_closed_reason(campaign, city, deadline=deadline, slate=slate)
     stamped = review_selectors.stamped_annex2(campaign, city, slate, nominations=every,
                                               categories=[line.category for line in lines])
@@ -55,7 +56,7 @@ def slate_page(request):
         "deadline": deadline,
         "timeline": review_selectors.timeline(slate),
         "max_upload_mb": settings.MAX_UPLOAD_MB,
-        "campaigns": all_campaigns(),
+        "campaigns": campaigns,
     })
 
 
