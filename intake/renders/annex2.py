@@ -89,27 +89,26 @@ class ProvinceAnnex2Pdf(kinds.RenderKind):
         # depends on every row (counts, 校验码), and the first block is laid out from them too.
         parts = [kinds.Part(
             kinds.digest_of("summary", fingerprint, annex2.content_digest([], summary), len(sheets)),
-            SUMMARY_TITLE, pdfwork.render_html,
-            lambda: export.summary_head_html(summary, attached=len(sheets), first=first), {"summary": True},
+            SUMMARY_TITLE, pdfwork.render_part,
+            lambda: export.summary_head_part(summary, attached=len(sheets), first=first), {"summary": True},
         )]
         for block in blocks:
             printed = json.dumps(block.printed(), ensure_ascii=False)
             parts.append(kinds.Part(
-                kinds.digest_of("summary-block", fingerprint, printed), "", pdfwork.render_html,
-                lambda block=block: export.summary_block_html(block), {"summary": True},
+                kinds.digest_of("summary-block", fingerprint, printed), "", pdfwork.render_part,
+                lambda block=block: export.summary_block_part(block), {"summary": True},
             ))
         for sheet in sheets:
             parts.append(kinds.Part(
                 kinds.digest_of("sheet", fingerprint, annex2.content_digest([sheet])),
-                sheet.label, pdfwork.render_html,
-                lambda sheet=sheet: export.html([sheet], None, page_numbers=False),
+                sheet.label, pdfwork.render_part, lambda sheet=sheet: export.sheet_part(sheet),
             ))
         # Not pages of the document: the 汇总's 校验码, laid over each of its pages (`assemble`),
         # rendered with the parts (it is known before they are).
         code = document.code
         parts.append(kinds.Part(
-            kinds.digest_of("summary-code", fingerprint, code), "", pdfwork.render_html,
-            lambda: export.code_stamp_html(code), {"overlay": True},
+            kinds.digest_of("summary-code", fingerprint, code), "", pdfwork.render_part,
+            lambda: export.code_stamp_part(code), {"overlay": True},
         ))
         return parts
 
@@ -121,8 +120,8 @@ class ProvinceAnnex2Pdf(kinds.RenderKind):
         def page_numbers(orientations):
             shape = "".join("L" if landscape else "P" for landscape in orientations)
             digest = kinds.digest_of("page-numbers", fingerprint, shape)
-            return services.stored_part(self.name, digest, pdfwork.render_html,
-                                        lambda: self.export.page_numbers_html(orientations))
+            return services.stored_part(self.name, digest, pdfwork.render_part,
+                                        lambda: self.export.page_numbers_part(orientations))
 
         [code] = [data for part, data in zip(parts, datas, strict=True) if part.extra.get("overlay")]
         pages = [(part, data) for part, data in zip(parts, datas, strict=True) if not part.extra.get("overlay")]

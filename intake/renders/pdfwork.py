@@ -3,9 +3,13 @@ database. Each part is rendered by WeasyPrint from its HTML; the pieces are put 
 """
 
 import io
+from functools import lru_cache
 
 WARM_HTML = '<html><body style="font-family: serif">预热</body></html>'
 _font_config = []
+# At-rules WeasyPrint records in the document's own configuration as it parses them (its fonts, its
+# counter styles): a stylesheet holding one is parsed again with each document's.
+DOCUMENT_RULES = ("@font-face", "@counter-style", "@color-profile")
 
 
 def render_html(html):
@@ -17,13 +21,51 @@ def render_html(html):
     fonts, so a document declaring its own (@font-face, which WeasyPrint adds to the configuration
     it is given) gets a configuration of its own."""
     from weasyprint import HTML
+
+    if any(rule in html for rule in DOCUMENT_RULES):
+        return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(font_config=_shared_font_config())
+
+
+def render_part(document):
+    """PDF bytes of a part of an assembled document, `document` = (HTML without its <style>, the
+    stylesheet): the same bytes as the HTML with the stylesheet in its <style> (`render_html`).
+
+    The parts of a document share a few stylesheets (the sheets' one, the 汇总's), which WeasyPrint
+    would parse again for each part: a process parses each once (`_stylesheet`, by its text) and
+    gives WeasyPrint the parsed one. Given apart, a stylesheet is the user's rather than the
+    document's author's; the two differ only against the author's own rules (there are none, the
+    HTML has no <style> then) and its style attributes, which win over either."""
+    from weasyprint import CSS, HTML
+
+    html, css = document
+    if any(rule in html or rule in css for rule in DOCUMENT_RULES):
+        from weasyprint.css.counters import CounterStyle
+        from weasyprint.text.fonts import FontConfiguration
+
+        font_config, counter_style = FontConfiguration(), CounterStyle()
+        stylesheet = CSS(string=css, font_config=font_config, counter_style=counter_style)
+        return HTML(string=html).write_pdf(stylesheets=[stylesheet], font_config=font_config,
+                                           counter_style=counter_style, uncompressed_pdf=True)
+    return HTML(string=html).write_pdf(font_config=_shared_font_config(), stylesheets=[_stylesheet(css)],
+                                       uncompressed_pdf=True)
+
+
+def _shared_font_config():
     from weasyprint.text.fonts import FontConfiguration
 
-    if "@font-face" in html:
-        return HTML(string=html).write_pdf()
     if not _font_config:
         _font_config.append(FontConfiguration())
-    return HTML(string=html).write_pdf(font_config=_font_config[0])
+    return _font_config[0]
+
+
+@lru_cache(maxsize=8)
+def _stylesheet(css):
+    """`css` parsed (WeasyPrint), kept for the next parts with the same stylesheet. A parsed
+    stylesheet is not changed by the documents laid out with it."""
+    from weasyprint import CSS
+
+    return CSS(string=css, font_config=_shared_font_config())
 
 
 def warm(_=None):
@@ -77,6 +119,7 @@ def assemble(parts, titles, stamp=None, font_sources=None, marks=None):
     writer.page_mode = "/UseOutlines"
     if font_sources:
         share_fonts(writer, font_sources)
+    compress_streams(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
@@ -122,6 +165,22 @@ def lay_over(writer, overlays):
         existing = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
         end = writer._add_object(_content(f"Q {' '.join(drawn)}\n".encode()))
         page[NameObject("/Contents")] = ArrayObject([begin, *existing, end])
+
+
+def compress_streams(writer):
+    """Compresses (Flate) the streams of `writer` that are not: the parts come uncompressed
+    (`render_part`), as their fonts, most of their bytes, are replaced by one shared program
+    (`share_fonts`) and compressing them in each part would be work thrown away. What is left (the
+    pages' contents, the fonts' maps to Unicode, the shared program) is compressed once, here.
+    A stream that does not get smaller (a few bytes) stays as it is."""
+    from pypdf.generic import StreamObject
+
+    for index, obj in enumerate(writer._objects):
+        if isinstance(obj, StreamObject) and "/Filter" not in obj:
+            encoded = obj.flate_encode()
+            if len(encoded._data) < len(obj._data):
+                encoded.indirect_reference = obj.indirect_reference
+                writer._objects[index] = encoded  # where pypdf's own compress_content_streams puts it
 
 
 def _content(data):

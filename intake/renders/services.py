@@ -93,6 +93,9 @@ def render_parts(kind, parts):
 
 
 def _size(payload):
+    """The length of a part's input: its text, or its first item's (the HTML of (HTML, stylesheet))."""
+    if isinstance(payload, tuple) and payload:
+        payload = payload[0]
     return len(payload) if isinstance(payload, (str, bytes)) else 0
 
 

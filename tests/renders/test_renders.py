@@ -54,13 +54,13 @@ def three_cities(seeded):
 def counted_parts(monkeypatch):
     """Counts the parts WeasyPrint renders (the tests render inline: no pool)."""
     calls = []
-    original = pdfwork.render_html
+    original = pdfwork.render_part
 
-    def counting(html):
-        calls.append(html)
-        return original(html)
+    def counting(document):
+        calls.append("".join(document))  # the HTML and its stylesheet
+        return original(document)
 
-    monkeypatch.setattr(pdfwork, "render_html", counting)
+    monkeypatch.setattr(pdfwork, "render_part", counting)
     return calls
 
 
@@ -153,6 +153,29 @@ def test_the_font_is_embedded_once_per_part_at_most(client_for, three_cities):
         assert char in text and glyphs[cmap[ord(char)]].numberOfContours != 0, char
 
 
+def test_the_assembly_compresses_what_the_uncompressed_parts_leave(three_cities):
+    """The parts come uncompressed (their fonts are replaced anyway); the assembled document has
+    every stream of any size compressed, and shows the same pages as the assembly of the same
+    parts compressed by WeasyPrint."""
+    from weasyprint import HTML
+
+    kind = PROVINCE_ANNEX2_PDF
+    document = kind.describe({"campaign": three_cities.year})
+    parts = kind.parts(document)
+    datas = [part.renderer(part.payload()) for part in parts]
+    assert not any(b"/FlateDecode" in data for data in datas)
+    data, _ = kind.assemble(document, parts, datas)
+    pdf = PdfReader(io.BytesIO(data))
+    streams = [pdf.get_object(number) for number in range(1, len(pdf.xref[0]) + 1)]
+    streams = [obj for obj in streams if hasattr(obj, "get_data")]
+    assert streams and all(obj.get("/Filter") == "/FlateDecode" for obj in streams if len(obj._data) > 64)
+    compressed = [HTML(string=with_style(part.payload())).write_pdf() for part in parts]
+    same, _ = kind.assemble(document, parts, compressed)
+    assert texts(pdf) == texts(PdfReader(io.BytesIO(same)))
+    assert [page.get_contents().get_data() for page in pdf.pages] == [
+        page.get_contents().get_data() for page in PdfReader(io.BytesIO(same)).pages]
+
+
 def font_programs(pdf):
     """(object number, bytes) of the font program of every font on the pages and in their forms."""
     for page in pdf.pages:
@@ -238,19 +261,54 @@ def test_parts_go_to_the_pool_largest_first(three_cities, monkeypatch):
     parts = PROVINCE_ANNEX2_PDF.parts(document)
     datas, rendered = renders.render_parts(PROVINCE_ANNEX2_PDF, parts)
     assert rendered == len(parts) == len(sent) and all(datas)
-    sizes = [len(html) for _, html in sent]
-    assert sizes == sorted(sizes, reverse=True) and "推荐名额使用情况" in sent[0][1]
+    sizes = [len(html) for _, (html, _css) in sent]
+    assert sizes == sorted(sizes, reverse=True) and "推荐名额使用情况" in sent[0][1][0]
 
 
-def test_parts_render_the_same_with_the_processs_shared_font_configuration(three_cities):
-    """A pool process renders its parts with one font configuration: the same bytes as each part
-    rendered with a configuration of its own, whatever was rendered before in the process."""
+def with_style(document):
+    """A part's (HTML, stylesheet) as one HTML document, the stylesheet in its <style>."""
+    html, css = document
+    return html.replace("</head>", f"<style>\n{css}</style>\n</head>", 1)
+
+
+def test_parts_render_the_same_with_the_processs_shared_font_configuration_and_stylesheets(three_cities):
+    """A pool process renders its parts with one font configuration and each stylesheet parsed once:
+    the same bytes as each part rendered on its own, its stylesheet in its <style>, whatever was
+    rendered before in the process (uncompressed: the assembly compresses what it keeps)."""
     from weasyprint import HTML
 
     document = PROVINCE_ANNEX2_PDF.describe({"campaign": three_cities.year})
-    htmls = [part.payload() for part in PROVINCE_ANNEX2_PDF.parts(document)]
-    shared = [pdfwork.render_html(html) for html in reversed(htmls)][::-1]
-    assert shared == [HTML(string=html).write_pdf() for html in htmls]
+    parts = [part.payload() for part in PROVINCE_ANNEX2_PDF.parts(document)]
+    assert len({css for _, css in parts}) < len(parts)  # the parts share stylesheets
+    pdfwork._stylesheet.cache_clear()
+    shared = [pdfwork.render_part(part) for part in reversed(parts)][::-1]
+    assert pdfwork._stylesheet.cache_info().hits > 0
+    assert shared == [HTML(string=with_style(part)).write_pdf(uncompressed_pdf=True) for part in parts]
+
+
+def test_a_sheet_part_is_the_sheets_document_without_its_page_numbers(three_cities):
+    """The part of a city's sheet renders as the sheet's own document (the template's <style>), its
+    page numbers left out (they are laid over the assembled document)."""
+    from weasyprint import HTML
+
+    from intake.annex2.exports import Annex2Pdf
+
+    export = Annex2Pdf()
+    sheet = annex2.province_annex2(three_cities).sheets_to_print()[0]
+    html, css = export.sheet_part(sheet)
+    assert "<style>" not in html and "@page" in css
+    inline = export.html([sheet], None, page_numbers=False)
+    assert pdfwork.render_part((html, css)) == HTML(string=inline).write_pdf(uncompressed_pdf=True)
+
+
+def test_a_stylesheet_declaring_fonts_is_parsed_with_its_documents_own_configuration():
+    """@font-face adds to the configuration the stylesheet is parsed with: such a stylesheet is not
+    shared between parts."""
+    pdfwork._stylesheet.cache_clear()
+    css = "@font-face { font-family: Local; src: local('AR PL UMing CN'); } body { font-family: Local; }"
+    document = ("<html><body>附件</body></html>", css)
+    assert pdfwork.render_part(document).startswith(b"%PDF")
+    assert pdfwork._stylesheet.cache_info().currsize == 0
 
 
 def test_a_province_without_nominations_prints_the_summary_alone(client_for, seeded):
@@ -333,14 +391,14 @@ def test_a_failed_render_says_so_and_is_tried_again(client_for, three_cities, se
     def broken(html):
         raise RuntimeError("字体损坏")
 
-    original = pdfwork.render_html
-    monkeypatch.setattr(pdfwork, "render_html", broken)
+    original = pdfwork.render_part
+    monkeypatch.setattr(pdfwork, "render_part", broken)
     with pytest.raises(RuntimeError):  # the task fails; the queue records it
         renders.run_render(render.pk)
     render.refresh_from_db()
     assert render.status == Render.FAILED and "字体损坏" in render.error
     assert province.get(f"/exports/renders/{render.pk}/status/").json()["failed"] is True
-    monkeypatch.setattr(pdfwork, "render_html", original)
+    monkeypatch.setattr(pdfwork, "render_part", original)
     assert province.get(URL).status_code == 202  # asked again: queued again
     assert Render.objects.get().status == Render.QUEUED
     call_command("render_worker", "--batch", "--processes", "0", stdout=io.StringIO())

@@ -28,6 +28,10 @@ from intake.common.fonts import INSTALL_HINT, find_cjk_font, font_family_css
 TEMPLATE = "intake/annex2/pdf.html"
 PAGES_TEMPLATE = "intake/annex2/_pages.css"
 PAGE_NUMBERS_TEMPLATE = "intake/annex2/page_numbers.html"
+# The documents' stylesheets, in their <style>, or apart for a part of an assembled document
+# (`separate_style`: the worker's pool processes parse each stylesheet once, not once per part).
+STYLE_TEMPLATE = "intake/annex2/pdf.css"
+PAGE_NUMBERS_STYLE_TEMPLATE = "intake/annex2/page_numbers.css"
 
 
 class CjkFontMissing(ImproperlyConfigured):
@@ -53,25 +57,32 @@ class Annex2Pdf(Annex2Export):
             page_numbers=page_numbers, attached=len(sheets) if attached is None else attached,
         )
 
-    # The 汇总 of an assembled document in pieces: its head, and its list in blocks of rows. Their
-    # pages carry no 校验码 of their own: the 汇总's, which any row changes, is laid over them
-    # (`code_stamp_html`), so that one city's change leaves the other cities' blocks as they are.
+    # The pieces of an assembled document (`intake/renders/annex2.py`), each as (HTML, stylesheet):
+    # the HTML without its <style>, the stylesheet apart (`pdfwork.render_part` renders the pair as
+    # WeasyPrint renders the HTML with its <style>). The 汇总's pages carry no 校验码 of their own: the
+    # 汇总's, which any row changes, is laid over them (`code_stamp_part`), so that one city's change
+    # leaves the other cities' blocks as they are.
 
-    def summary_head_html(self, summary, *, attached, first):
+    def sheet_part(self, sheet):
+        """One city's sheet, its page numbers left out (laid over the assembled document)."""
+        return self._document(sheets=[sheet], summary=None, summary_head=False, summary_blocks=[],
+                              page_numbers=False, attached=1, separate_style=True)
+
+    def summary_head_part(self, summary, *, attached, first):
         """The 汇总's title, counts against the quotas and 校验码, then the `first` block of its list."""
         return self._document(sheets=[], summary=summary, summary_head=True, summary_blocks=[first],
-                              page_numbers=False, attached=attached, footer_code="")
+                              page_numbers=False, attached=attached, footer_code="", separate_style=True)
 
-    def summary_block_html(self, block):
+    def summary_block_part(self, block):
         """One `SummaryBlock` of the 汇总's list, on pages of its own."""
         return self._document(sheets=[], summary=None, summary_head=False, summary_blocks=[block],
-                              page_numbers=False, footer_code="")
+                              page_numbers=False, footer_code="", separate_style=True)
 
-    def _document(self, **context):
+    def _document(self, *, separate_style=False, **context):
         font = find_cjk_font()
         if font is None:
             raise CjkFontMissing(f"没有找到中文字体，无法生成 PDF（汉字会显示为空白方框）。{INSTALL_HINT}")
-        return render_to_string(TEMPLATE, {
+        context = {
             "font_family": font_family_css(font),
             "annex_label": annex2.ANNEX_LABEL,
             "title": annex2.TITLE,
@@ -79,22 +90,22 @@ class Annex2Pdf(Annex2Export):
             "empty_text": annex2.EMPTY_TABLE_TEXT,
             "footer_code": "string(code)",
             **context,
-        })
+        }
+        return _rendered(TEMPLATE, STYLE_TEMPLATE, context, separate_style)
 
-    def page_numbers_html(self, orientations):
+    def page_numbers_part(self, orientations):
         """Pages carrying only their numbers (第 n 页，共 m 页), landscape where `orientations` says
         so, in the same geometry as `html`: laid over an assembled document's pages."""
         return self._overlay(orientations, page_numbers=True, footer_code="")
 
-    def code_stamp_html(self, code):
+    def code_stamp_part(self, code):
         """One page of the 汇总's shape carrying only its footer's 校验码 `code`, where `html` prints
         it: laid over every page of the 汇总 in an assembled document."""
         return self._overlay([True], page_numbers=False, footer_code=css_string(code))
 
     def _overlay(self, orientations, **context):
-        return render_to_string(PAGE_NUMBERS_TEMPLATE, {
-            "orientations": orientations, "font_family": font_family_css(find_cjk_font()), **context,
-        })
+        context = {"orientations": orientations, "font_family": font_family_css(find_cjk_font()), **context}
+        return _rendered(PAGE_NUMBERS_TEMPLATE, PAGE_NUMBERS_STYLE_TEMPLATE, context, True)
 
     def render_bytes(self, sheets, summary):
         from weasyprint import HTML
@@ -104,12 +115,19 @@ class Annex2Pdf(Annex2Export):
     def fingerprint(self):
         # The template and the font decide the output as much as the code and the data do.
         sources = []
-        for name in (TEMPLATE, PAGES_TEMPLATE, PAGE_NUMBERS_TEMPLATE):
+        for name in (TEMPLATE, PAGES_TEMPLATE, PAGE_NUMBERS_TEMPLATE, STYLE_TEMPLATE, PAGE_NUMBERS_STYLE_TEMPLATE):
             template = get_template(name)
             sources.append(getattr(getattr(template, "template", None), "source", ""))
         digest = hashlib.sha256(f"{'|'.join(sources)}|{find_cjk_font()}".encode()).hexdigest()[:16]
         return f"{super().fingerprint()}-{digest}"
 
+
+def _rendered(template, style_template, context, separate_style):
+    """The HTML of `template` with its stylesheet in its <style>, or (HTML without it, stylesheet)."""
+    if not separate_style:
+        return render_to_string(template, context)
+    return (render_to_string(template, {**context, "separate_style": True}),
+            render_to_string(style_template, context))
 
 
 # --- Column widths from the content --------------------------------------------------------------
