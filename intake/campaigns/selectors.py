@@ -29,6 +29,15 @@ def get_campaign(year=None, *, among=None):
     return campaign
 
 
+def campaign_deadline(campaign, kind):
+    """The campaign's own deadline of `kind` (None when the campaign has not set it)."""
+    return {
+        DeadlineExtension.SUBMISSION: campaign.submission_deadline,
+        DeadlineExtension.EVALUATION_ONLINE: campaign.evaluation_online_deadline,
+        DeadlineExtension.EVALUATION_EXPLANATION: campaign.evaluation_explanation_deadline,
+    }[kind]
+
+
 def deadline_for(campaign, city, kind=DeadlineExtension.SUBMISSION):
     """The deadline that binds `city`: its own extension if one was granted (and is later), else the campaign's."""
     return deadlines_for(campaign, [city], kind)[city.pk]
@@ -40,11 +49,7 @@ def deadlines_for(campaign, cities, kind=DeadlineExtension.SUBMISSION):
         DeadlineExtension.objects.filter(campaign=campaign, city__in=cities, kind=kind)
         .order_by().values_list("city", "deadline")
     )
-    default = {
-        DeadlineExtension.SUBMISSION: campaign.submission_deadline,
-        DeadlineExtension.EVALUATION_ONLINE: campaign.evaluation_online_deadline,
-        DeadlineExtension.EVALUATION_EXPLANATION: campaign.evaluation_explanation_deadline,
-    }[kind]
+    default = campaign_deadline(campaign, kind)
     # An extension only ever extends: one earlier than the campaign's own deadline (left by a later
     # change of the campaign) does not close the city early.
     return {city.pk: max(filter(None, (extended.get(city.pk), default)), default=None) for city in cities}

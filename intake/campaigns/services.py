@@ -5,19 +5,11 @@ so its writes obey the same rules and leave the same history as any other."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from intake.campaigns.selectors import campaign_deadline
 from intake.common.history import save_with_history
 from intake.common.localtime import local_time
 from intake.models import Campaign, City, DeadlineExtension
 from quotas.locking import lock_cities, lock_city
-
-
-def campaign_deadline(campaign, kind):
-    """The campaign's own deadline of `kind` (None when the campaign has not set it)."""
-    return {
-        DeadlineExtension.SUBMISSION: campaign.submission_deadline,
-        DeadlineExtension.EVALUATION_ONLINE: campaign.evaluation_online_deadline,
-        DeadlineExtension.EVALUATION_EXPLANATION: campaign.evaluation_explanation_deadline,
-    }[kind]
 
 
 def extension_problems(campaign, kind, deadline, reason):
