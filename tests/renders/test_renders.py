@@ -7,6 +7,7 @@ import io
 import re
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -594,3 +595,34 @@ def test_the_worker_renders_at_a_lower_priority_than_the_web(settings, slow_kind
     call_command("render_worker", "--batch", "--processes", "0", stdout=out)
     render.refresh_from_db()
     assert niced[0] == 10 and render.status == Render.DONE
+
+
+def test_a_worker_leading_its_session_lowers_its_session_group(tmp_path, monkeypatch):
+    """Linux shares the CPU between session groups before nice counts: a worker in a session of its
+    own lowers its group too; one sharing a session (the web server's) leaves the group alone."""
+    import os
+
+    from intake.management.commands.render_worker import lower_own_session_group
+
+    group = tmp_path / "autogroup"
+    group.write_text("/autogroup-1 nice 0\n")
+    monkeypatch.setattr(os, "getsid", lambda pid: os.getpid() + 1)
+    assert lower_own_session_group(10, proc=group) is False
+    assert group.read_text() == "/autogroup-1 nice 0\n"
+    monkeypatch.setattr(os, "getsid", lambda pid: os.getpid())
+    assert lower_own_session_group(10, proc=group) is True
+    assert group.read_text() == "10"
+
+
+@pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason="no autogroups in this kernel")
+def test_the_kernel_takes_the_worker_session_group_nice():
+    import subprocess
+    import sys
+
+    script = ("import django; django.setup(); "
+              "from intake.management.commands.render_worker import lower_own_session_group as lower; "
+              "print(lower(7)); print(open('/proc/self/autogroup').read())")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                            start_new_session=True, check=True)
+    changed, group = result.stdout.splitlines()[:2]
+    assert changed == "True" and group.endswith("nice 7")
