@@ -77,6 +77,9 @@ def pages():
         ("province nomination list", "province", "/nominations/", None),
         (f"city review ({submitted.name}, submitted)", "province", f"/review/{submitted.code}/", None),
         ("nominee detail (province)", "province", f"/nominations/{nomination.pk}/", None),
+        # The downloads of the deadline-day profile (bench/deadline_locust.py): pages in all but name.
+        ("Annex 2 XLSX (city)", clerk, "/exports/annex2.xlsx", None),
+        ("Annex 2 XLSX (province)", "province", "/exports/annex2.xlsx", None),
         ("login page", None, "/accounts/login/", None),
     ], nomination
 

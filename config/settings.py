@@ -253,9 +253,10 @@ TASKS = {
 }
 RENDER_CONCURRENCY = env_int("RENDER_CONCURRENCY", 1, minimum=1)
 RENDER_PROCESSES = env_int("RENDER_PROCESSES", os.cpu_count() or 1)
-# The worker and its pool run this much nicer than the web servers (os.nice), so on a machine
-# they share the renders take only the CPU the pages leave: a PDF may wait, a page should not.
-RENDER_NICE = env_int("RENDER_NICE", 10, minimum=0)
+# The worker and its pool run this much nicer than the web servers (os.nice, 0–19), so on a machine
+# they share the renders take only the CPU the pages leave: a PDF may wait, a page should not. At
+# 10 a saturated machine still gave the pool 0.15–0.2 of its 2 cores (bench/deadline.py, 315 users).
+RENDER_NICE = min(env_int("RENDER_NICE", 19, minimum=0), 19)
 # A render waiting this long without a worker taking it: the waiting page says the worker may be down.
 RENDER_STALL_SECONDS = env_int("RENDER_STALL_SECONDS", 120, minimum=10)
 # Files of renders superseded by a newer one of the same document are pruned after this many days.

@@ -1,6 +1,15 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+
+# What the server has loaded by now (Django, the apps, their models, every view through the URL
+# configuration) lives as long as the process. Frozen, the cyclic garbage collector stops walking it
+# after every few hundred allocations: it spent about a tenth of a page's CPU doing so, a twentieth
+# after (bench/pages.py's pages). Objects made by requests are collected as before.
+get_resolver().url_patterns
+gc.freeze()

@@ -17,6 +17,8 @@ from django.http import Http404, HttpResponseBadRequest
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
+from intake.common.forms import ReadInOneQuery
+
 INT_RE = re.compile(r"[0-9]{1,18}")  # 18 digits fit every integer column of the database
 
 
@@ -29,6 +31,8 @@ def parse_int(value):
 
 class IdChoiceField(forms.ModelChoiceField):
     """A select of objects by id that refuses ids not written in ASCII digits like any unknown id."""
+
+    iterator = ReadInOneQuery
 
     def to_python(self, value):
         if value in self.empty_values or isinstance(value, self.queryset.model):
