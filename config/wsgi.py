@@ -11,5 +11,5 @@ application = get_wsgi_application()
 # configuration) lives as long as the process. Frozen, the cyclic garbage collector stops walking it
 # after every few hundred allocations: it spent about a tenth of a page's CPU doing so, a twentieth
 # after (bench/pages.py's pages). Objects made by requests are collected as before.
-get_resolver().url_patterns
+get_resolver().url_patterns  # noqa: B018 (loads every view module)
 gc.freeze()

@@ -4,7 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from intake.common.forms import CreditCodeField, EmailField, FormNoField, PhoneField, ReadInOneQuery, label_empty_choices
+from intake.common.forms import (
+    CreditCodeField,
+    EmailField,
+    FormNoField,
+    PhoneField,
+    ReadInOneQuery,
+    label_empty_choices,
+)
 from intake.common.request_input import IdChoiceField, parse_int
 from intake.models import (
     ENTRY_FIELDS,

@@ -116,15 +116,20 @@ class ProvinceAnnex2Pdf(kinds.RenderKind):
         from intake.renders import services
 
         fingerprint = self.fingerprint()
-
-        def page_numbers(orientations):
-            shape = "".join("L" if landscape else "P" for landscape in orientations)
-            digest = kinds.digest_of("page-numbers", fingerprint, shape)
-            return services.stored_part(self.name, digest, pdfwork.render_part,
-                                        lambda: self.export.page_numbers_part(orientations))
-
         [code] = [data for part, data in zip(parts, datas, strict=True) if part.extra.get("overlay")]
         pages = [(part, data) for part, data in zip(parts, datas, strict=True) if not part.extra.get("overlay")]
+        # The page numbers depend only on the pages' shapes, known from the parts: rendered by the
+        # pool while this process puts the parts together, instead of after.
+        orientations = [width > height for _, data in pages for width, height in pdfwork.page_shapes(data)]
+        shape = "".join("L" if landscape else "P" for landscape in orientations)
+        numbers = services.stored_part_soon(self.name, kinds.digest_of("page-numbers", fingerprint, shape),
+                                            pdfwork.render_part, lambda: self.export.page_numbers_part(orientations))
+
+        def page_numbers(assembled):
+            if assembled != orientations:
+                raise ValueError(f"page numbers for {len(orientations)} pages, the document has {len(assembled)}")
+            return numbers.result()
+
         font = find_cjk_font()
         sources = {font.family.replace(" ", "-"): (font.path, font.index)} if font is not None else None
         marks = [code if part.extra.get("summary") else None for part, _ in pages]

@@ -4,6 +4,7 @@
 import contextvars
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
@@ -69,6 +70,18 @@ def stored_part(kind_name, digest, renderer, payload):
     [data] = pool.run([(renderer, payload())])
     _store(path, data)
     return data
+
+
+def stored_part_soon(kind_name, digest, renderer, payload):
+    """`stored_part` started now in a thread of its own (it waits for the pool): a Future of its
+    bytes. The caller goes on with its own work meanwhile (the assembly, while the pool renders
+    the page numbers); the part counts among those the current render used, as `stored_part`."""
+    context = contextvars.copy_context()  # the thread records the part in this render's list
+    thread_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stored-part")
+    try:
+        return thread_pool.submit(context.run, stored_part, kind_name, digest, renderer, payload)
+    finally:
+        thread_pool.shutdown(wait=False)
 
 
 def render_parts(kind, parts):

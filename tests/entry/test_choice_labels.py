@@ -41,7 +41,8 @@ def test_selects_read_their_rows_in_one_plain_query(client_for, monkeypatch, acc
 
     streamed = []
     original = QuerySet.iterator
-    monkeypatch.setattr(QuerySet, "iterator", lambda self, *a, **k: streamed.append(self.model) or original(self, *a, **k))
+    monkeypatch.setattr(QuerySet, "iterator",
+                        lambda self, *a, **k: streamed.append(self.model) or original(self, *a, **k))
     page = client_for(account).get(url).content.decode()
     assert streamed == []
     offered = (City.objects.all() if account == "province" else DemoMode.objects.filter(is_active=True))

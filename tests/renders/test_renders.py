@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
@@ -91,6 +92,9 @@ def test_assembled_pdf_has_an_outline_entry_per_city_and_numbers_running_through
     assert render.status == Render.DONE and render.code == province.summary.verification_code
     # the 汇总's head with 广州's rows of its list, 惠州's and 清远's rows, 3 sheets, the 汇总's code
     assert render.pages == total and render.parts_total == 1 + 2 + 3 + 1
+    # The parts it is made of, and the page numbers rendered beside the assembly: all kept from pruning.
+    assert len(render.part_digests) == render.parts_total + 1
+    assert all(default_storage.exists(renders.part_path(render.kind, digest)) for digest in render.part_digests)
 
 
 def test_every_page_carries_the_code_of_what_it_belongs_to(client_for, three_cities):
