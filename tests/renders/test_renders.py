@@ -630,3 +630,17 @@ def test_the_kernel_takes_the_worker_session_group_nice():
                             start_new_session=True, check=True)
     changed, group = result.stdout.splitlines()[:2]
     assert changed == "True" and group.endswith("nice 7")
+
+
+def test_pool_processes_keep_large_blocks_for_the_next_part(monkeypatch):
+    """Each pool process is warmed with the allocator settings that keep WeasyPrint's copies of the
+    font file in its heap between parts; glibc takes them."""
+    import subprocess
+    import sys
+
+    tuned = []
+    monkeypatch.setattr(pdfwork, "tune_allocator", lambda: tuned.append(True) or True)
+    assert pdfwork.warm() is True and tuned == [True]
+    script = "from intake.renders import pdfwork; print(pdfwork.tune_allocator())"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "True"
