@@ -138,7 +138,10 @@ AUTH_USER_MODEL = "intake.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading each request's user with its city (intake/accounts/backends.py).
+    # Sessions name the backend that logged them in: at the switch from Django's own, open sessions
+    # ended once (before going live).
+    "intake.accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -68,3 +68,18 @@ def test_a_login_writes_no_history_of_the_account_but_the_security_log_has_it(cl
     clerk.save()
     latest = User.history.filter(id=clerk.pk).latest()
     assert User.history.filter(id=clerk.pk).count() == rows + 1 and latest.first_name == "清远市填报员甲"
+
+
+def test_a_logged_in_clerks_requests_read_the_account_with_its_city(client, seeded, settings,
+                                                                    django_assert_num_queries):
+    """The session's user comes with its city in the same query: pages that show or scope by the
+    clerk's city read it no more."""
+    from django.contrib.auth import get_user
+    from django.test import RequestFactory
+
+    client.post("/accounts/login/", {"username": "qingyuan", "password": settings.DEMO_PASSWORD})
+    request = RequestFactory().get("/")
+    request.session = client.session
+    with django_assert_num_queries(2):  # the session, then the user with its city joined
+        clerk = get_user(request)
+        assert clerk.username == "qingyuan" and clerk.city.name == "清远市"
