@@ -3,11 +3,13 @@
 deadline-day data. Prints per endpoint the requests, failures, p50/p95/p99 (ms) and the aggregate,
 for each load level. Figures, no assertions.
 
-Each level starts its users over --ramp seconds (each logs in: Argon2, the login's cost), then
-measures --duration seconds of traffic; the logins' own times are printed on a line of their own
-(--include-ramp counts the ramp in the table instead).
+Each level starts its users over --ramp seconds (each logs in: Argon2, the login's cost), lets them
+run --settle seconds more (the ramp's last logins leave a queue: at 315 users it took ~15 s to
+drain, and without the settle the window measured its tail as much as the level), then measures
+--duration seconds of traffic; the logins' own times are printed on a line of their own
+(--include-ramp counts the ramp in the table instead, --settle 0 starts the window at the ramp's end).
 
-    make bench-deadline                                          # 63 and 315 users, 60 s each after the ramp
+    make bench-deadline                                          # 63 and 315 users, 60 s each after ramp and settle
     .venv/bin/python bench/deadline.py --users 63,315 --duration 60 --workers 4
     .venv/bin/python bench/deadline.py --users 63 --duration 20 --database gdsm_mine_deadline
 
@@ -47,28 +49,33 @@ PERCENTILES = ("50%", "95%", "99%")
 LOGINS_PER_SECOND = 2.5
 
 
-def run_level(server, users, duration, ramp, out, *, include_ramp=False, client="fast"):
+def run_level(server, users, duration, ramp, out, *, include_ramp=False, client="fast", settle=0):
     """One load level: `users` start over `ramp` seconds (each logs in), then `duration` seconds of
-    traffic. Unless `include_ramp`, the figures are reset once every user has started."""
+    traffic. Unless `include_ramp`, the figures are reset once every user has started, or `settle`
+    seconds after."""
     prefix = out / f"u{users}"
     logins = out / f"u{users}-logins.json"
     command = [
         str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--only-summary",
-        "--users", str(users), "--spawn-rate", f"{users / ramp:.2f}", "--run-time", f"{ramp + duration}s",
+        "--users", str(users), "--spawn-rate", f"{users / ramp:.2f}", "--run-time", f"{ramp + settle + duration}s",
         "--host", server.base_url, "--csv", str(prefix), "--loglevel", "WARNING", "--stop-timeout", "10",
     ]
-    if not include_ramp:
+    if include_ramp:
+        settle = 0
+    elif not settle:
         command.append("--reset-stats")
     with open(out / f"u{users}.log", "w") as log:
         subprocess.run(command, cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=log,
-                       env={**os.environ, "DEADLINE_LOGIN_TIMES": str(logins), "DEADLINE_CLIENT": client})
+                       env={**os.environ, "DEADLINE_LOGIN_TIMES": str(logins), "DEADLINE_CLIENT": client,
+                            "DEADLINE_SETTLE": str(settle)})
     with open(f"{prefix}_stats.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     return rows, json.loads(logins.read_text()) if logins.exists() else []
 
 
-def report(users, duration, ramp, rows, load, login_ms, *, include_ramp=False):
-    window = f"{ramp} s ramp + {duration} s" if include_ramp else f"{duration} s after a {ramp} s ramp"
+def report(users, duration, ramp, rows, load, login_ms, *, include_ramp=False, settle=0):
+    window = (f"{ramp} s ramp + {duration} s" if include_ramp
+              else f"{duration} s after a {ramp} s ramp" + (f" and {settle} s to settle" if settle else ""))
     print(f"\n== {users} users, figures of {window}, load average after: {load}")
     if login_ms:
         login_ms = sorted(login_ms)
@@ -96,6 +103,9 @@ def main():
                              "second, at least 30 s: each login costs ~0.2 CPU-seconds of Argon2)")
     parser.add_argument("--include-ramp", action="store_true",
                         help="count the ramp (and its logins) in the figures instead of resetting them after it")
+    parser.add_argument("--settle", type=int, default=30,
+                        help="seconds between the last user's start and the measured window (default 30; 0: "
+                             "measure from the ramp's end, with the queue its last logins leave)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
     parser.add_argument("--database", default="gdsm_deadline_bench", help="scratch PostgreSQL database: dropped!")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
@@ -124,9 +134,9 @@ def main():
             for users in levels:
                 ramp = args.ramp or max(30, round(users / LOGINS_PER_SECOND))
                 rows, login_ms = run_level(server, users, args.duration, ramp, tmp, include_ramp=args.include_ramp,
-                                           client=args.client)
+                                           client=args.client, settle=args.settle)
                 report(users, args.duration, ramp, rows, " ".join(f"{x:.2f}" for x in os.getloadavg()), login_ms,
-                       include_ramp=args.include_ramp)
+                       include_ramp=args.include_ramp, settle=args.settle)
             worker.terminate()  # finishes the render under way
             worker.wait(timeout=120)
         errors = [line for line in (tmp / "gunicorn.log").read_text(errors="replace").splitlines()

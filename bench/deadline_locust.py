@@ -19,6 +19,7 @@ import re
 import time
 from html.parser import HTMLParser
 
+import gevent
 from locust import FastHttpUser, HttpUser, between, events, task
 
 PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-pass-2023")
@@ -35,6 +36,21 @@ _next_city = itertools.count()
 # Milliseconds of each login (login page and the posted password), written for bench/deadline.py
 # at the end: the figures locust prints are reset once every user has started.
 LOGIN_MS = []
+
+
+@events.init.add_listener
+def _settle_then_measure(environment, **kwargs):
+    """With DEADLINE_SETTLE seconds, the figures are reset that long after the last user has started
+    (instead of at once, locust's --reset-stats): the ramp's last logins leave a queue behind them,
+    and the window then measures the load level itself rather than that queue draining."""
+    settle = float(os.environ.get("DEADLINE_SETTLE") or 0)
+    if settle <= 0:
+        return
+
+    def later(user_count, **kwargs):
+        gevent.spawn_later(settle, environment.runner.stats.reset_all)
+
+    environment.events.spawning_complete.add_listener(later)
 
 
 @events.test_stop.add_listener
