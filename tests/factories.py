@@ -1,6 +1,8 @@
 """Test data builders: valid credit codes and nominations through the real services."""
 
+import io
 import itertools
+import zipfile
 
 from stdnum.cn import uscc
 
@@ -67,10 +69,27 @@ def post_data(category_code, city_obj, **overrides):
     return {k: ("" if v is None else v) for k, v in data.items()}
 
 
+def zip_bomb():
+    """An .xlsx-shaped ZIP whose sheet inflates to 150 MB of spaces: refused as a 压缩炸弹."""
+    return _zipped({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>",
+                    "xl/worksheets/sheet1.xml": "<a>" + " " * (150 * 1024 * 1024) + "</a>"}, zipfile.ZIP_DEFLATED)
+
+
+def damaged_workbook():
+    """An .xlsx-shaped ZIP whose workbook part is not XML: refused as 已损坏."""
+    return _zipped({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "not xml at all <<<"})
+
+
+def _zipped(parts, compression=zipfile.ZIP_STORED):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return out.getvalue()
+
+
 def pdf_bytes(pages=1):
     """A small, valid PDF."""
-    import io
-
     from pypdf import PdfWriter
 
     writer = PdfWriter()

@@ -14,7 +14,7 @@ from intake.common.xlsx import SafeWorkbook
 from intake.entry import services
 from intake.models import Campaign, Nomination
 from tests.annex2_helpers import FORMULA_NAMES, official_form
-from tests.factories import city, credit_code, nominate, open_campaign, pdf_bytes, user
+from tests.factories import city, credit_code, nominate, open_campaign, pdf_bytes, user, zip_bomb
 
 URL = "/imports/annex2/"
 CONFIRM = "/imports/annex2/confirm/"
@@ -223,15 +223,6 @@ def test_form_without_credit_code_column_says_how_to_fix(client_for):
     rows = [["企业一", "定制化服务", "陈一", "13800138001", "a@example.cn"]]
     response = preview(client_for("huizhou"), official_form({"enterprise": rows}, credit_column=False))
     assert any("增加一列“统一社会信用代码”" in p for p in problems_of(response)[6])
-
-
-def zip_bomb():
-    bomb = io.BytesIO()
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("xl/workbook.xml", "<workbook/>")
-        z.writestr("xl/worksheets/sheet1.xml", "<a>" + " " * (150 * 1024 * 1024) + "</a>")
-    return bomb.getvalue()
 
 
 def unknown_layout():

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from intake.common.uploads import UploadRejected
 from intake.common.xlsx import SafeWorkbook
 from intake.common.xlsx_reader import read_uploaded_workbook
+from tests.factories import damaged_workbook, zip_bomb
 
 DANGEROUS = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", "=HYPERLINK(\"http://x\")", "#N/A"]
 
@@ -70,17 +71,8 @@ def test_too_large(settings):
 
 
 def test_zip_bomb():
-    bomb = io.BytesIO()
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("xl/workbook.xml", "<workbook/>")
-        z.writestr("xl/worksheets/sheet1.xml", "<a>" + " " * (150 * 1024 * 1024) + "</a>")
-    assert "压缩炸弹" in rejected(bomb.getvalue())
+    assert "压缩炸弹" in rejected(zip_bomb())
 
 
 def test_damaged_workbook():
-    broken = io.BytesIO()
-    with zipfile.ZipFile(broken, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("xl/workbook.xml", "not xml at all <<<")
-    assert "已损坏" in rejected(broken.getvalue())
+    assert "已损坏" in rejected(damaged_workbook())

@@ -3,14 +3,13 @@ writes all rows or none; bad files are refused with a clear message."""
 
 import io
 import re
-import zipfile
 
 import pytest
 from openpyxl import load_workbook
 
 from intake.evaluation import registry_import
 from intake.models import RecognisedUnit
-from tests.factories import credit_code, recognised, xlsx_upload
+from tests.factories import credit_code, damaged_workbook, recognised, xlsx_upload, zip_bomb
 
 
 @pytest.fixture
@@ -127,17 +126,8 @@ def bad_file(province, content, name="名单.xlsx"):
 def test_bad_files_are_refused_clearly(province, settings):
     assert "不是 XLSX" in bad_file(province, b"%PDF-1.7 not a workbook")
     assert "不是 XLSX" in bad_file(province, b"\xd0\xcf\x11\xe0" + b"\0" * 512, name="旧格式.xls")
-    broken = io.BytesIO()
-    with zipfile.ZipFile(broken, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("xl/workbook.xml", "not xml <<<")
-    assert "已损坏" in bad_file(province, broken.getvalue())
-    bomb = io.BytesIO()
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("xl/workbook.xml", "<workbook/>")
-        z.writestr("xl/worksheets/sheet1.xml", "<a>" + " " * (120 * 1024 * 1024) + "</a>")
-    assert "压缩炸弹" in bad_file(province, bomb.getvalue())
+    assert "已损坏" in bad_file(province, damaged_workbook())
+    assert "压缩炸弹" in bad_file(province, zip_bomb())
     settings.MAX_XLSX_UPLOAD_MB = 1
     assert "超过 1 MB 的上限" in bad_file(province, b"0" * (1024 * 1024 + 1))
     assert "请选择要上传的 XLSX 文件" in province.post("/evaluation/import/", {}).content.decode()

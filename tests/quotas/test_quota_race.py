@@ -18,15 +18,16 @@ pytestmark = [
 RACERS = 12
 
 
-def race(requests):
-    """Run each (client, url, data) in its own thread, released at the same moment."""
+def race(requests, follow=False):
+    """Run each (client, url, data) in its own thread, released at the same moment: [(status, page)]
+    (`follow`: the page the redirect lands on)."""
     barrier = threading.Barrier(len(requests))
     results = [None] * len(requests)
 
     def run(i, client, url, data):
         try:
             barrier.wait()
-            response = client.post(url, data)
+            response = client.post(url, data, follow=follow)
             results[i] = (response.status_code, response.content.decode())
         finally:
             connection.close()
