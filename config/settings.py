@@ -22,11 +22,13 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_int(name, default, minimum=0):
-    """A whole number ≥ minimum; anything else stops the start rather than weakening a control."""
+def env_int(name, default, minimum=0, maximum=None):
+    """A whole number ≥ minimum (and ≤ maximum); anything else stops the start rather than weakening a control."""
     raw = os.environ.get(name, str(default)).strip()
-    if not raw.isascii() or not raw.isdigit() or int(raw) < minimum:
-        raise ImproperlyConfigured(f"{name} must be a whole number ≥ {minimum}, not {raw!r}")
+    if (not raw.isascii() or not raw.isdigit() or int(raw) < minimum
+            or (maximum is not None and int(raw) > maximum)):
+        bounds = f"≥ {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+        raise ImproperlyConfigured(f"{name} must be a whole number {bounds}, not {raw!r}")
     return int(raw)
 
 
@@ -259,7 +261,7 @@ RENDER_PROCESSES = env_int("RENDER_PROCESSES", os.cpu_count() or 1)
 # The worker and its pool run this much nicer than the web servers (os.nice, 0–19), so on a machine
 # they share the renders take only the CPU the pages leave: a PDF may wait, a page should not. At
 # 10 a saturated machine still gave the pool 0.15–0.2 of its 2 cores (bench/deadline.py, 315 users).
-RENDER_NICE = min(env_int("RENDER_NICE", 19, minimum=0), 19)
+RENDER_NICE = env_int("RENDER_NICE", 19, minimum=0, maximum=19)
 # A render waiting this long without a worker taking it: the waiting page says the worker may be down.
 RENDER_STALL_SECONDS = env_int("RENDER_STALL_SECONDS", 120, minimum=10)
 # Files of renders superseded by a newer one of the same document are pruned after this many days.

@@ -45,6 +45,13 @@ def test_check_deploy_refuses_the_development_key():
     assert result.returncode != 0 and "security.W009" in result.stderr
 
 
+def test_a_number_setting_out_of_its_range_stops_the_start():
+    """RENDER_NICE past what nice allows is refused, as a negative number is, not quietly cut."""
+    for wrong in ("25", "-1"):
+        result = deploy_check(SECRET_KEY=secrets.token_urlsafe(50), RENDER_NICE=wrong)
+        assert result.returncode != 0 and "RENDER_NICE must be a whole number from 0 to 19" in result.stderr
+
+
 def test_argon2_is_the_hasher_and_older_hashes_still_work():
     import config.settings as production  # the module, not the test overrides (conftest uses MD5)
 
